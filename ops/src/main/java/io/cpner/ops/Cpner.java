@@ -1,0 +1,19 @@
+package io.cpner.ops;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code cpner} command line: one subcommand per operation. */
+@Command(
+    name = "cpner",
+    mixinStandardHelpOptions = true,
+    version = "cpner-stream 0.1.0",
+    description = "Streaming named-entity recognition: one frozen PLM, one prefix per domain (CP-NER).",
+    subcommands = {TagCommand.class, EvalCommand.class, BenchCommand.class})
+public final class Cpner {
+  public static void main(String[] args) {
+    // nothing is ever downloaded at run time: the PLM and libtorch come from the classpath
+    System.setProperty("ai.djl.offline", "true");
+    System.exit(new CommandLine(new Cpner()).execute(args));
+  }
+}

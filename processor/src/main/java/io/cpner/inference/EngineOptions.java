@@ -1,0 +1,31 @@
+package io.cpner.inference;
+
+/**
+ * How the engine cuts work into forward passes.
+ *
+ * @param windowPieces word pieces per window (the model's limit minus [CLS] and [SEP] at most)
+ * @param windowOverlap pieces neighbouring windows of a long document share, at most a quarter window
+ * @param maxBatchRows most windows in one forward pass
+ * @param maxBatchTokens most padded tokens (rows x longest row) in one forward pass
+ */
+public record EngineOptions(int windowPieces, int windowOverlap, int maxBatchRows, int maxBatchTokens) {
+  public EngineOptions {
+    if (windowPieces < 4) {
+      throw new IllegalArgumentException("windowPieces must be >= 4, found " + windowPieces);
+    }
+    if (windowOverlap < 0 || windowOverlap > windowPieces / 4) {
+      throw new IllegalArgumentException("windowOverlap must be in [0, windowPieces/4 = " + windowPieces / 4 + "], found " + windowOverlap);
+    }
+    if (maxBatchRows < 1) {
+      throw new IllegalArgumentException("maxBatchRows must be >= 1, found " + maxBatchRows);
+    }
+    if (maxBatchTokens < windowPieces + 2) {
+      throw new IllegalArgumentException("maxBatchTokens must hold one full window (" + (windowPieces + 2) + "), found " + maxBatchTokens);
+    }
+  }
+
+  /** Full-length windows with a quarter overlap, up to 64 rows or 8192 tokens a pass. */
+  public static EngineOptions defaults(int modelMaxPieces) {
+    return new EngineOptions(modelMaxPieces, modelMaxPieces / 4, 64, Math.max(8192, modelMaxPieces + 2));
+  }
+}
