@@ -1,12 +1,12 @@
 package io.cpner.ops;
 
 import io.cpner.eval.ConllFile;
-import io.cpner.eval.EntityScorer;
 import io.cpner.eval.LabelledSentence;
 import io.cpner.eval.Scores;
 import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;
+import io.cpner.training.Evaluation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,19 +34,10 @@ final class EvalCommand implements Callable<Integer> {
     try (Plm plm = plmOption.load()) {
       DomainPrefix prefix = PrefixLoading.loadFor(plm, prefixDir);
       List<LabelledSentence> sentences = ConllFile.read(data).sentences();
-      Scores scores = score(new NerEngine(plm), prefix, sentences);
+      Scores scores = Evaluation.score(new NerEngine(plm), prefix, sentences);
       System.out.println(json ? scores.toJson() : scores.toTable());
       return 0;
     }
   }
 
-  /** Tags the sentences' words with the prefix and scores the result against their gold tags. */
-  static Scores score(NerEngine engine, DomainPrefix prefix, List<LabelledSentence> sentences) {
-    List<List<String>> predicted = engine.tagWords(sentences.stream().map(LabelledSentence::tokens).toList(), prefix);
-    EntityScorer scorer = new EntityScorer();
-    for (int i = 0; i < sentences.size(); i++) {
-      scorer.add(sentences.get(i), predicted.get(i));
-    }
-    return scorer.scores();
-  }
 }

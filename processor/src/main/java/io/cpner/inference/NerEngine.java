@@ -2,10 +2,7 @@ package io.cpner.inference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
 import io.cpner.model.Plm;
-import io.cpner.model.PlmTokenizer;
 import io.cpner.model.PrefixBatch;
 import io.cpner.model.PrefixedEncoder;
 import io.cpner.prefix.DomainPrefix;
@@ -37,8 +34,12 @@ public final class NerEngine {
   /** A document already split into words, with the prefix to tag it with. */
   private record Doc(List<String> words, DomainPrefix prefix) {}
 
-  /** One window of one document, ready to run: ids with [CLS]/[SEP], and where its owned words start. */
-  private record Row(int doc, long[] ids, int ownFirst, int[] firstPiecePos) {}
+  /** One window of one document. */
+  private record Row(int doc, WindowEncoder.EncodedWindow window) {
+    int length() {
+      return window.ids().length;
+    }
+  }
 
   /** Per word of a document: the chosen label's index and its probability. */
   private record WordPredictions(int[] label, float[] probability) {}
@@ -46,7 +47,7 @@ public final class NerEngine {
   private final Plm plm;
   private final PrefixedEncoder encoder;
   private final EngineOptions options;
-  private final WindowPlanner planner;
+  private final WindowEncoder windows;
 
   public NerEngine(Plm plm, EngineOptions options) {
     if (options.windowPieces() > plm.maxPieces()) {
@@ -55,7 +56,7 @@ public final class NerEngine {
     this.plm = plm;
     this.encoder = new PrefixedEncoder(plm);
     this.options = options;
-    this.planner = new WindowPlanner(options.windowPieces(), options.windowOverlap());
+    this.windows = new WindowEncoder(plm.tokenizer(), options.windowPieces(), options.windowOverlap());
   }
 
   public NerEngine(Plm plm) {
@@ -98,15 +99,17 @@ public final class NerEngine {
       float[] certain = new float[words];
       java.util.Arrays.fill(certain, 1f);
       predictions.add(new WordPredictions(none, certain));
-      rows.addAll(windowRows(d, docs.get(d).words()));
+      for (WindowEncoder.EncodedWindow window : windows.encode(docs.get(d).words())) {
+        rows.add(new Row(d, window));
+      }
     }
     // group rows of similar length so little compute goes to padding
-    rows.sort(Comparator.comparingInt(r -> r.ids().length));
+    rows.sort(Comparator.comparingInt(Row::length));
     int start = 0;
     while (start < rows.size()) {
       int end = start;
       while (end < rows.size() && end - start < options.maxBatchRows()
-          && (long) (end - start + 1) * rows.get(end).ids().length <= options.maxBatchTokens()) {
+          && (long) (end - start + 1) * rows.get(end).length() <= options.maxBatchTokens()) {
         end++;
       }
       runBatch(rows.subList(start, end), docs, predictions);
@@ -115,65 +118,16 @@ public final class NerEngine {
     return predictions;
   }
 
-  /** Cuts one document into window rows. */
-  private List<Row> windowRows(int doc, List<String> words) {
-    if (words.isEmpty()) {
-      return List.of();
-    }
-    PlmTokenizer.Pieces pieces = plm.tokenizer().pieces(words);
-    int cap = planner.maxPiecesPerWord();
-    int[] firstPiece = new int[words.size()];
-    int[] count = new int[words.size()];
-    java.util.Arrays.fill(firstPiece, -1);
-    for (int p = 0; p < pieces.size(); p++) {
-      int w = pieces.wordIndex()[p];
-      if (firstPiece[w] < 0) {
-        firstPiece[w] = p;
-      }
-      count[w] = Math.min(cap, count[w] + 1);
-    }
-    List<Row> rows = new ArrayList<>();
-    for (WindowPlanner.Window window : planner.plan(count)) {
-      int length = 2;
-      for (int w = window.first(); w < window.end(); w++) {
-        length += count[w];
-      }
-      long[] ids = new long[length];
-      int[] firstPos = new int[window.ownEnd() - window.ownFirst()];
-      int pos = 0;
-      ids[pos++] = plm.tokenizer().clsId();
-      for (int w = window.first(); w < window.end(); w++) {
-        if (w >= window.ownFirst() && w < window.ownEnd()) {
-          firstPos[w - window.ownFirst()] = count[w] > 0 ? pos : -1;
-        }
-        for (int k = 0; k < count[w]; k++) {
-          ids[pos++] = pieces.ids()[firstPiece[w] + k];
-        }
-      }
-      ids[pos] = plm.tokenizer().sepId();
-      rows.add(new Row(doc, ids, window.ownFirst(), firstPos));
-    }
-    return rows;
-  }
-
   /** One forward pass over rows of possibly different domains, then each domain's head on its words. */
   private void runBatch(List<Row> rows, List<Doc> docs, List<WordPredictions> predictions) {
     int batch = rows.size();
-    int seq = rows.get(batch - 1).ids().length; // rows are sorted by length
-    long[] ids = new long[batch * seq];
-    float[] mask = new float[batch * seq];
-    List<DomainPrefix> rowPrefixes = new ArrayList<>(batch);
-    for (int r = 0; r < batch; r++) {
-      long[] rowIds = rows.get(r).ids();
-      System.arraycopy(rowIds, 0, ids, r * seq, rowIds.length);
-      java.util.Arrays.fill(mask, r * seq, r * seq + rowIds.length, 1f);
-      rowPrefixes.add(docs.get(rows.get(r).doc()).prefix());
-    }
+    List<DomainPrefix> rowPrefixes = rows.stream().map(r -> docs.get(r.doc()).prefix()).toList();
     try (NDManager scope = plm.manager().newSubManager()) {
-      Shape shape = new Shape(batch, seq);
+      PaddedIds input = PaddedIds.of(scope, rows.stream().map(r -> r.window().ids()).toList());
+      int seq = input.seq();
       PrefixBatch prefixBatch = PrefixStacker.stack(
           scope, rowPrefixes, plm.config().layers(), plm.config().heads(), plm.config().headDim());
-      NDArray hidden = encoder.forward(scope, scope.create(ids, shape), scope.create(mask, shape), prefixBatch);
+      NDArray hidden = encoder.forward(scope, input.ids(), input.mask(), prefixBatch);
       NDArray flat = hidden.reshape(batch * (long) seq, plm.config().hidden()); // (batch * seq, hidden)
       // each domain's head reads its own rows' words
       Map<DomainPrefix, List<Integer>> rowsByPrefix = new IdentityHashMap<>();
@@ -188,10 +142,10 @@ public final class NerEngine {
       List<Row> rows, List<Doc> docs, List<WordPredictions> predictions) {
     List<long[]> targets = new ArrayList<>(); // (doc, word, flat position)
     for (int r : prefixRows) {
-      Row row = rows.get(r);
-      for (int i = 0; i < row.firstPiecePos().length; i++) {
-        if (row.firstPiecePos()[i] >= 0) {
-          targets.add(new long[] {row.doc(), row.ownFirst() + i, (long) r * seq + row.firstPiecePos()[i]});
+      WindowEncoder.EncodedWindow w = rows.get(r).window();
+      for (int i = 0; i < w.firstPiecePos().length; i++) {
+        if (w.firstPiecePos()[i] >= 0) {
+          targets.add(new long[] {rows.get(r).doc(), w.ownFirst() + i, (long) r * seq + w.firstPiecePos()[i]});
         }
       }
     }
@@ -199,8 +153,7 @@ public final class NerEngine {
       return;
     }
     long[] positions = targets.stream().mapToLong(t -> t[2]).toArray();
-    NDArray index = scope.create(positions);
-    NDArray atWords = index.getNDArrayInternal().embedding(index, flat, SparseFormat.DENSE).singletonOrThrow(); // (words, hidden)
+    NDArray atWords = TaggingHead.rowsAt(scope, flat, positions); // (words, hidden)
     float[] shapes = new float[targets.size() * WordShape.SIZE];
     Map<Integer, float[]> docShapes = new java.util.HashMap<>();
     for (int t = 0; t < targets.size(); t++) {

@@ -1,0 +1,35 @@
+package io.cpner.ops;
+
+import io.cpner.prefix.HeadInput;
+import io.cpner.training.TrainingOptions;
+import picocli.CommandLine.Option;
+
+/** Training hyper-parameters as command-line options, defaulting to {@link TrainingOptions#defaults()}. */
+final class TrainingOptionsMixin {
+  private static final TrainingOptions D = TrainingOptions.defaults();
+
+  @Option(names = "--epochs", description = "Most epochs.") Integer epochs;
+  @Option(names = "--batch-size", description = "Sentences per step.") Integer batchSize;
+  @Option(names = "--lr", description = "Peak learning rate.") Double learningRate;
+  @Option(names = "--prefix-length", description = "Prefix slots per layer.") Integer prefixLength;
+  @Option(names = "--patience", description = "Epochs without dev improvement before stopping (0: never).") Integer patience;
+  @Option(names = "--dropout", description = "Dropout on the prefix.") Float dropout;
+  @Option(names = "--seed", description = "Random seed.") Long seed;
+  @Option(names = "--max-train-sentences", description = "Sentences sampled per epoch (0: all).") Integer maxTrainSentences;
+  @Option(names = "--no-word-shape", description = "Head reads the hidden state only, no word-shape features.") boolean noWordShape;
+
+  TrainingOptions options() {
+    return new TrainingOptions(
+        epochs != null ? epochs : D.epochs(),
+        batchSize != null ? batchSize : D.batchSize(),
+        learningRate != null ? learningRate : D.learningRate(),
+        D.warmupFraction(), D.weightDecay(), D.clipNorm(),
+        dropout != null ? dropout : D.dropout(),
+        prefixLength != null ? prefixLength : D.prefixLength(),
+        D.mlpHidden(),
+        patience != null ? patience : D.patience(),
+        noWordShape ? HeadInput.HIDDEN : D.headInput(),
+        seed != null ? seed : D.seed(),
+        maxTrainSentences != null ? maxTrainSentences : D.maxTrainSentences());
+  }
+}

@@ -1,0 +1,191 @@
+package io.cpner.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.cpner.model.Plm;
+import io.cpner.prefix.DomainPrefix;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * CP-NER's collaborative domain-prefix fusion, trainable end to end.
+ *
+ * <p>For target t and sources j: the domain descriptor {@code d(p)} is the prefix's mean over
+ * layers, keys/values and positions; prefix similarity {@code s_j = cos(P(d(p_t)), P(d(p_j)))} with
+ * P a trainable Linear-tanh-Linear projection, {@code s /= sum(s)}; label similarity {@code l_j} is the
+ * cosine of the mean label-name embeddings, {@code l /= sum(l)}; weights {@code w_j = (s_j + l_j) / 2};
+ * the fused prefix, per layer and for keys and values, is {@code (p_t + sum_j w_j p_j) / 2}. The
+ * target prefix (starting from its warm-up) and P are fine-tuned with the fusion in place.
+ */
+final class CollaborativeFusion implements TrainablePrefix {
+  private final ReparameterizedPrefix target;
+  private final List<Tensors> sources;
+  private final NDArray sourceDescriptors; // (sources, hidden)
+  private final float[] labelSimilarity; // normalised by its sum
+  private final NDArray proj1; // (hidden, projection)
+  private final NDArray projB1;
+  private final NDArray proj2; // (projection, projection)
+  private final NDArray projB2;
+
+  CollaborativeFusion(NDManager manager, ReparameterizedPrefix target, List<DomainPrefix> sources, float[] labelSimilarity,
+      int hidden, int projection, Random random) {
+    this.target = target;
+    this.sources = new ArrayList<>();
+    List<NDArray> descriptors = new ArrayList<>();
+    for (DomainPrefix source : sources) {
+      Tensors tensors = ReparameterizedPrefix.constant(manager, source);
+      this.sources.add(tensors);
+      descriptors.add(descriptor(tensors));
+    }
+    this.sourceDescriptors = NDArrays.stack(new ai.djl.ndarray.NDList(descriptors));
+    this.labelSimilarity = labelSimilarity.clone();
+    this.proj1 = param(manager, ReparameterizedPrefix.uniform(random, hidden * projection, 1 / Math.sqrt(hidden)), hidden, projection);
+    this.projB1 = param(manager, new float[projection], projection);
+    this.proj2 = param(manager, ReparameterizedPrefix.uniform(random, projection * projection, 1 / Math.sqrt(projection)),
+        projection, projection);
+    this.projB2 = param(manager, new float[projection], projection);
+  }
+
+  @Override
+  public List<NDArray> parameters() {
+    List<NDArray> all = new ArrayList<>(target.parameters());
+    all.addAll(List.of(proj1, projB1, proj2, projB2));
+    return all;
+  }
+
+  @Override
+  public Tensors materialise(NDManager scope, boolean training) {
+    attachConstants(scope);
+    Tensors t = target.materialise(scope, training);
+    NDArray w = weights(scope, t); // (sources)
+    List<NDArray> keys = new ArrayList<>();
+    List<NDArray> values = new ArrayList<>();
+    for (int i = 0; i < t.keys().size(); i++) {
+      keys.add(fuse(t.keys().get(i), w, sources.stream().map(s -> s.keys()).toList(), i));
+      values.add(fuse(t.values().get(i), w, sources.stream().map(s -> s.values()).toList(), i));
+    }
+    return new Tensors(keys, values);
+  }
+
+  /** The current fusion weights, one per source, without dropout. */
+  float[] currentWeights(NDManager scope) {
+    parameters().forEach(p -> p.tempAttach(scope));
+    attachConstants(scope);
+    return weights(scope, target.materialise(scope, false)).toFloatArray();
+  }
+
+  /** Results of operations on constants must die with the step's scope, not pile up in the trainer's. */
+  private void attachConstants(NDManager scope) {
+    sourceDescriptors.tempAttach(scope);
+    for (Tensors source : sources) {
+      source.keys().forEach(a -> a.tempAttach(scope));
+      source.values().forEach(a -> a.tempAttach(scope));
+    }
+  }
+
+  @Override
+  public NDArray headWeight() {
+    return target.headWeight();
+  }
+
+  @Override
+  public NDArray headBias() {
+    return target.headBias();
+  }
+
+  /** {@code w = (s / sum(s) + l) / 2} with {@code s_j = cos(P(d_t), P(d_j))}. */
+  private NDArray weights(NDManager scope, Tensors t) {
+    NDArray qt = project(descriptor(t)); // (projection)
+    NDArray qs = project(sourceDescriptors); // (sources, projection)
+    NDArray cos = qs.matMul(qt).div(qs.norm(new int[] {1}).mul(qt.norm()).add(1e-8f)); // (sources)
+    return combine(cos, scope.create(labelSimilarity));
+  }
+
+  /** CP-NER's weights from raw prefix cosines and sum-normalised label similarities. */
+  static NDArray combine(NDArray prefixCosines, NDArray labelSimilarity) {
+    NDArray sum = prefixCosines.sum();
+    // keep the sign of the sum but never divide by (almost) zero
+    NDArray safe = sum.add(sum.gte(0).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mul(2).sub(1).mul(1e-6f));
+    return prefixCosines.div(safe).add(labelSimilarity).div(2);
+  }
+
+  /** {@code (p_t + sum_j w_j p_j) / 2} for one layer's keys or values. */
+  static NDArray fuse(NDArray targetLayer, NDArray w, List<List<NDArray>> sourceLayers, int layer) {
+    NDArray sum = targetLayer;
+    for (int j = 0; j < sourceLayers.size(); j++) {
+      sum = sum.add(sourceLayers.get(j).get(layer).mul(w.get(j)));
+    }
+    return sum.div(2);
+  }
+
+  /** Mean of a prefix over layers, keys/values and positions: a {@code (hidden)} vector. */
+  static NDArray descriptor(Tensors tensors) {
+    List<NDArray> all = new ArrayList<>(tensors.keys());
+    all.addAll(tensors.values());
+    NDArray stacked = NDArrays.stack(new ai.djl.ndarray.NDList(all)); // (2 * layers, heads, P, headDim)
+    NDArray mean = stacked.mean(new int[] {2}).mean(new int[] {0}); // (heads, headDim)
+    return mean.reshape(-1); // (hidden)
+  }
+
+  private NDArray project(NDArray d) {
+    return d.matMul(proj1).add(projB1).tanh().matMul(proj2).add(projB2);
+  }
+
+  /**
+   * Label similarity of the target to each source: cosine between the mean embeddings of their
+   * entity-type names (a name's embedding is the mean of the PLM's input embeddings of its pieces),
+   * normalised by the sum.
+   */
+  static float[] labelSimilarity(Plm plm, List<String> targetTypes, List<List<String>> sourceTypes) {
+    float[] t = meanTypeEmbedding(plm, targetTypes);
+    float[] sims = new float[sourceTypes.size()];
+    double sum = 0;
+    for (int j = 0; j < sims.length; j++) {
+      float[] s = meanTypeEmbedding(plm, sourceTypes.get(j));
+      sims[j] = (float) cosine(t, s);
+      sum += sims[j];
+    }
+    for (int j = 0; j < sims.length; j++) {
+      sims[j] /= (float) sum;
+    }
+    return sims;
+  }
+
+  private static float[] meanTypeEmbedding(Plm plm, List<String> types) {
+    int hidden = plm.config().hidden();
+    float[] mean = new float[hidden];
+    try (NDManager scope = plm.manager().newSubManager()) {
+      for (String type : types) {
+        long[] ids = plm.tokenizer().pieces(List.of(type)).ids();
+        NDArray rows = plm.weights().wordEmbeddings().get(scope.create(ids)); // (pieces, hidden)
+        rows.attach(scope);
+        float[] avg = rows.mean(new int[] {0}).toFloatArray();
+        for (int k = 0; k < hidden; k++) {
+          mean[k] += avg[k] / types.size();
+        }
+      }
+    }
+    return mean;
+  }
+
+  static double cosine(float[] a, float[] b) {
+    double dot = 0;
+    double na = 0;
+    double nb = 0;
+    for (int i = 0; i < a.length; i++) {
+      dot += a[i] * b[i];
+      na += a[i] * a[i];
+      nb += b[i] * b[i];
+    }
+    return dot / Math.sqrt(na * nb);
+  }
+
+  private static NDArray param(NDManager manager, float[] values, long... shape) {
+    NDArray array = manager.create(values, new Shape(shape));
+    array.setRequiresGradient(true);
+    return array;
+  }
+}

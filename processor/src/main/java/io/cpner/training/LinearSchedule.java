@@ -1,0 +1,11 @@
+package io.cpner.training;
+
+/** Learning rate that rises linearly from 0 over the warm-up steps, then falls linearly to 0. */
+record LinearSchedule(double peak, int warmupSteps, int totalSteps) {
+  double at(int step) {
+    if (step < warmupSteps) {
+      return peak * (step + 1) / warmupSteps;
+    }
+    return peak * Math.max(0.0, (double) (totalSteps - step) / Math.max(1, totalSteps - warmupSteps));
+  }
+}

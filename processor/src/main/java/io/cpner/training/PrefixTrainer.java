@@ -1,0 +1,206 @@
+package io.cpner.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.cpner.eval.LabelledSentence;
+import io.cpner.inference.EngineOptions;
+import io.cpner.inference.NerEngine;
+import io.cpner.inference.PaddedIds;
+import io.cpner.inference.TaggingHead;
+import io.cpner.inference.WindowEncoder;
+import io.cpner.model.Plm;
+import io.cpner.model.PrefixBatch;
+import io.cpner.model.PrefixedEncoder;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.PrefixMetadata;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.function.DoubleFunction;
+
+/**
+ * Trains a {@link TrainablePrefix} on labelled sentences with the PLM frozen: cross-entropy on each
+ * word's first piece, AdamW with a linear warm-up/decay schedule and gradient clipping, dropout on
+ * the prefix, dev F1 after every epoch, the best epoch kept, early stopping. Deterministic for a
+ * given seed on a given machine: initialisation, shuffling and dropout come from one seeded generator.
+ */
+final class PrefixTrainer {
+  /** The outcome: the best prefix and how training went. */
+  record Result(DomainPrefix prefix, double devF1, int bestEpoch, int epochsRun, double seconds,
+      List<Double> losses, List<Double> devF1s) {}
+
+  private final Plm plm;
+  private final TrainingOptions options;
+  private final ProgressBar progress;
+  private final PrefixedEncoder encoder;
+  private final NerEngine engine;
+  private final WindowEncoder windows;
+
+  PrefixTrainer(Plm plm, TrainingOptions options, ProgressBar progress) {
+    this.plm = plm;
+    this.options = options;
+    this.progress = progress;
+    this.encoder = new PrefixedEncoder(plm);
+    EngineOptions engineOptions = EngineOptions.defaults(plm.maxPieces());
+    this.engine = new NerEngine(plm, engineOptions);
+    this.windows = new WindowEncoder(plm.tokenizer(), engineOptions.windowPieces(), engineOptions.windowOverlap());
+  }
+
+  /**
+   * @param metadata builds the shipped prefix's metadata from its dev F1, called once the best
+   *     parameters are restored (so it may read learned values such as fusion weights)
+   */
+  Result train(NDManager manager, TrainablePrefix model, Random random, List<LabelledSentence> train,
+      List<LabelledSentence> dev, List<String> labels, DoubleFunction<PrefixMetadata> metadata) {
+    long start = System.nanoTime();
+    List<TrainingExamples.Example> examples = TrainingExamples.build(windows, train, labels);
+    int perEpoch = options.maxTrainSentences() > 0 ? Math.min(options.maxTrainSentences(), examples.size()) : examples.size();
+    int stepsPerEpoch = (perEpoch + options.batchSize() - 1) / options.batchSize();
+    int totalSteps = stepsPerEpoch * options.epochs();
+    LinearSchedule schedule = new LinearSchedule(options.learningRate(), (int) (totalSteps * options.warmupFraction()), totalSteps);
+    AdamW optimizer = new AdamW(manager, model.parameters(), options.weightDecay(), options.clipNorm());
+
+    List<Double> losses = new ArrayList<>();
+    List<Double> devF1s = new ArrayList<>();
+    List<float[]> best = snapshot(model);
+    double bestF1 = -1;
+    int bestEpoch = 0;
+    int step = 0;
+    int epoch = 0;
+    while (epoch < options.epochs() && (options.patience() == 0 || epoch - bestEpoch < options.patience())) {
+      epoch++;
+      double lossSum = 0;
+      List<List<TrainingExamples.Example>> batches = batches(examples, perEpoch, random);
+      for (int b = 0; b < batches.size(); b++) {
+        double loss = step(manager, model, optimizer, batches.get(b), schedule.at(step));
+        lossSum += loss;
+        step++;
+        progress.step(epoch, options.epochs(), b + 1, batches.size(), lossSum / (b + 1), Math.max(bestF1, 0), step, totalSteps);
+      }
+      losses.add(lossSum / batches.size());
+      double f1 = dev.isEmpty() ? 0 : Evaluation.score(engine, toPrefix(model, metadata.apply(0)), dev).f1() * 100;
+      devF1s.add(f1);
+      if (f1 > bestF1) {
+        bestF1 = f1;
+        bestEpoch = epoch;
+        best = snapshot(model);
+      }
+      progress.epoch(epoch, options.epochs(), losses.get(losses.size() - 1), f1, bestF1, bestEpoch, step, totalSteps);
+    }
+    restore(model, best);
+    DomainPrefix prefix = toPrefix(model, metadata.apply(Math.round(bestF1 * 100) / 100.0));
+    return new Result(prefix, bestF1, bestEpoch, epoch, (System.nanoTime() - start) / 1e9, losses, devF1s);
+  }
+
+  /** One optimiser step on a batch; returns the batch's mean cross-entropy. */
+  private double step(NDManager manager, TrainablePrefix model, AdamW optimizer, List<TrainingExamples.Example> batch, double lr) {
+    try (NDManager scope = manager.newSubManager()) {
+      model.parameters().forEach(p -> p.tempAttach(scope)); // results of ops on parameters die with this step
+      float loss;
+      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+        NDArray lossArray = loss(scope, model, batch);
+        collector.backward(lossArray);
+        loss = lossArray.getFloat();
+      }
+      optimizer.step(scope, lr);
+      return loss;
+    }
+  }
+
+  /** Mean cross-entropy of the gold labels at every labelled word of the batch. */
+  NDArray loss(NDManager scope, TrainablePrefix model, List<TrainingExamples.Example> batch) {
+    int rows = batch.size();
+    int labels = (int) model.headBias().getShape().get(0);
+    PaddedIds input = PaddedIds.of(scope, batch.stream().map(TrainingExamples.Example::ids).toList());
+    // every row of the batch shares the one prefix being trained              (rows, heads, P, headDim)
+    TrainablePrefix.Tensors tensors = model.materialise(scope, true);
+    List<NDArray> keys = new ArrayList<>();
+    List<NDArray> values = new ArrayList<>();
+    for (int i = 0; i < tensors.keys().size(); i++) {
+      keys.add(broadcastRows(tensors.keys().get(i), rows));
+      values.add(broadcastRows(tensors.values().get(i), rows));
+    }
+    long slots = tensors.keys().get(0).getShape().get(1);
+    PrefixBatch prefix = new PrefixBatch(keys, values, scope.ones(new Shape(rows, slots)));
+    NDArray hidden = encoder.forward(scope, input.ids(), input.mask(), prefix); // (rows, seq, hidden)
+    NDArray flat = hidden.reshape((long) rows * input.seq(), plm.config().hidden());
+    // gather first pieces of labelled words, their shapes and gold labels
+    List<Long> positions = new ArrayList<>();
+    List<Integer> gold = new ArrayList<>();
+    float[] shapes = new float[batch.stream().mapToInt(e -> e.shapes().length).sum()];
+    int offset = 0;
+    for (int r = 0; r < rows; r++) {
+      TrainingExamples.Example e = batch.get(r);
+      for (int i = 0; i < e.positions().length; i++) {
+        positions.add((long) r * input.seq() + e.positions()[i]);
+        gold.add(e.labels()[i]);
+      }
+      System.arraycopy(e.shapes(), 0, shapes, offset, e.shapes().length);
+      offset += e.shapes().length;
+    }
+    NDArray atWords = TaggingHead.rowsAt(scope, flat, positions.stream().mapToLong(Long::longValue).toArray());
+    NDArray features = TaggingHead.features(scope, options.headInput(), atWords, shapes); // (words, in)
+    NDArray logProbs = features.matMul(model.headWeight()).add(model.headBias()).logSoftmax(-1); // (words, labels)
+    float[] oneHot = new float[gold.size() * labels];
+    for (int w = 0; w < gold.size(); w++) {
+      oneHot[w * labels + gold.get(w)] = 1f;
+    }
+    return logProbs.mul(scope.create(oneHot, logProbs.getShape())).sum().div(-gold.size());
+  }
+
+  /** The model's current prefix as an immutable, shippable value (no dropout). */
+  DomainPrefix toPrefix(TrainablePrefix model, PrefixMetadata metadata) {
+    try (NDManager scope = plm.manager().newSubManager()) {
+      model.parameters().forEach(p -> p.tempAttach(scope));
+      TrainablePrefix.Tensors tensors = model.materialise(scope, false);
+      List<float[]> keys = new ArrayList<>();
+      List<float[]> values = new ArrayList<>();
+      for (int i = 0; i < tensors.keys().size(); i++) {
+        keys.add(tensors.keys().get(i).toFloatArray());
+        values.add(tensors.values().get(i).toFloatArray());
+      }
+      return new DomainPrefix(metadata, plm.config().heads(), plm.config().headDim(), keys, values,
+          model.headWeight().toFloatArray(), model.headBias().toFloatArray());
+    }
+  }
+
+  private static NDArray broadcastRows(NDArray perLayer, int rows) {
+    Shape s = perLayer.getShape(); // (heads, P, headDim)
+    return perLayer.expandDims(0).broadcast(new Shape(rows, s.get(0), s.get(1), s.get(2)));
+  }
+
+  /** Shuffled batches of rows of similar length (less padding), in shuffled order. */
+  private List<List<TrainingExamples.Example>> batches(List<TrainingExamples.Example> examples, int count, Random random) {
+    List<TrainingExamples.Example> order = new ArrayList<>(examples);
+    Collections.shuffle(order, random);
+    order = new ArrayList<>(order.subList(0, count));
+    // sort within pools of 50 batches by length, then cut and shuffle the batches
+    int pool = options.batchSize() * 50;
+    List<List<TrainingExamples.Example>> batches = new ArrayList<>();
+    for (int from = 0; from < order.size(); from += pool) {
+      List<TrainingExamples.Example> chunk = new ArrayList<>(order.subList(from, Math.min(order.size(), from + pool)));
+      chunk.sort(Comparator.comparingInt(e -> e.ids().length));
+      for (int b = 0; b < chunk.size(); b += options.batchSize()) {
+        batches.add(chunk.subList(b, Math.min(chunk.size(), b + options.batchSize())));
+      }
+    }
+    Collections.shuffle(batches, random);
+    return batches;
+  }
+
+  private static List<float[]> snapshot(TrainablePrefix model) {
+    return model.parameters().stream().map(NDArray::toFloatArray).toList();
+  }
+
+  private static void restore(TrainablePrefix model, List<float[]> values) {
+    List<NDArray> params = model.parameters();
+    for (int i = 0; i < params.size(); i++) {
+      params.get(i).set(values.get(i));
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.cpner.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.cpner.SharedPlm;
+import io.cpner.TestPrefixes;
+import io.cpner.model.Plm;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.HeadInput;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CollaborativeFusionTest {
+  private static Plm plm;
+
+  @BeforeAll
+  static void load() {
+    plm = SharedPlm.get();
+  }
+
+  @Test
+  void shouldCombineSumNormalisedPrefixAndLabelSimilaritiesAsCpNerDoes() {
+    // given prefix cosines 0.8, 0.4, -0.2 (sum 1.0) and label similarities already normalised to 0.45, 0.3, 0.25
+    try (NDManager scope = plm.manager().newSubManager()) {
+      float[] w = CollaborativeFusion.combine(scope.create(new float[] {0.8f, 0.4f, -0.2f}),
+          scope.create(new float[] {0.45f, 0.3f, 0.25f})).toFloatArray();
+      // then w_j = (s_j / sum(s) + l_j) / 2
+      assertArrayEquals(new float[] {0.625f, 0.35f, 0.025f}, w, 1e-5f);
+      // and with cosines summing to 0.5: s = 0.6/0.5, 0.2/0.5, -0.3/0.5
+      w = CollaborativeFusion.combine(scope.create(new float[] {0.6f, 0.2f, -0.3f}),
+          scope.create(new float[] {0.5f, 0.25f, 0.25f})).toFloatArray();
+      assertArrayEquals(new float[] {(1.2f + 0.5f) / 2, (0.4f + 0.25f) / 2, (-0.6f + 0.25f) / 2}, w, 1e-5f);
+    }
+  }
+
+  @Test
+  void shouldFuseEveryLayerAsHalfTheTargetPlusTheWeightedSources() {
+    // given a target starting at its warm-up prefix and two sources
+    DomainPrefix warmup = TestPrefixes.random(plm, "target", 4, 21);
+    List<DomainPrefix> sources = List.of(TestPrefixes.random(plm, "a", 4, 22), TestPrefixes.random(plm, "b", 4, 23));
+    TrainingOptions options = new TrainingOptions(1, 4, 1e-2, 0.1, 0.01, 1.0, 0.1f, 4, 32, 0, HeadInput.HIDDEN, 1, 0);
+    try (NDManager manager = plm.manager().newSubManager(); NDManager scope = manager.newSubManager()) {
+      Random random = new Random(5);
+      ReparameterizedPrefix target = new ReparameterizedPrefix(manager, plm.config(), options, plm.config().hidden(), 3,
+          random, warmup, null, null);
+      CollaborativeFusion fusion = new CollaborativeFusion(manager, target, sources, new float[] {0.7f, 0.3f},
+          plm.config().hidden(), 16, random);
+      // when the fused prefix is materialised
+      float[] w = fusion.currentWeights(scope);
+      TrainablePrefix.Tensors fused = fusion.materialise(scope, false);
+      // then every layer's keys and values equal (p_t + w_a p_a + w_b p_b) / 2
+      for (int layer = 0; layer < plm.config().layers(); layer++) {
+        float[] pt = PrefixTraining.floats(warmup.value(layer));
+        float[] pa = PrefixTraining.floats(sources.get(0).value(layer));
+        float[] pb = PrefixTraining.floats(sources.get(1).value(layer));
+        float[] expected = new float[pt.length];
+        for (int i = 0; i < pt.length; i++) {
+          expected[i] = (pt[i] + w[0] * pa[i] + w[1] * pb[i]) / 2;
+        }
+        assertArrayEquals(expected, fused.values().get(layer).toFloatArray(), 1e-5f, "layer " + layer);
+      }
+      assertEquals(0.7f + 0.3f + 1f, (w[0] + w[1]) * 2, 1e-4f, "s and l each sum to 1, so the weights sum to 1");
+    }
+  }
+
+  @Test
+  void shouldFindSharedLabelNamesMoreSimilarThanUnrelatedOnes() {
+    float[] l = CollaborativeFusion.labelSimilarity(plm, List.of("person", "location", "politician"),
+        List.of(List.of("person", "location", "organisation"), List.of("algorithm", "metrics", "programlang")));
+    assertEquals(1f, l[0] + l[1], 1e-5f);
+    assertTrue(l[0] > l[1], "news labels should be closer to politics than AI labels: " + java.util.Arrays.toString(l));
+  }
+}
