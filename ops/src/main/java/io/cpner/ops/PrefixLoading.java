@@ -12,7 +12,7 @@ final class PrefixLoading {
 
   static DomainPrefix loadFor(Plm plm, Path dir) throws IOException {
     DomainPrefix prefix = PrefixCodec.read(dir);
-    prefix.requireCompatible(plm);
+    prefix.requireCompatible(plm.identity());
     return prefix;
   }
 }

@@ -10,7 +10,10 @@ final class TrainingOptionsMixin {
 
   @Option(names = "--epochs", description = "Most epochs.") Integer epochs;
   @Option(names = "--batch-size", description = "Sentences per step.") Integer batchSize;
-  @Option(names = "--lr", description = "Peak learning rate.") Double learningRate;
+  @Option(names = "--lr", description = "Peak learning rate of the tagging head.") Double learningRate;
+  @Option(names = "--prefix-lr", description = "Peak learning rate of the prefix.") Double prefixLearningRate;
+  @Option(names = "--prefix-init-scale", description = "Scale of the prefix MLP's output layer at start (small: start near the plain PLM).")
+  Double prefixInitScale;
   @Option(names = "--prefix-length", description = "Prefix slots per layer.") Integer prefixLength;
   @Option(names = "--patience", description = "Epochs without dev improvement before stopping (0: never).") Integer patience;
   @Option(names = "--dropout", description = "Dropout on the prefix.") Float dropout;
@@ -23,6 +26,8 @@ final class TrainingOptionsMixin {
         epochs != null ? epochs : D.epochs(),
         batchSize != null ? batchSize : D.batchSize(),
         learningRate != null ? learningRate : D.learningRate(),
+        prefixLearningRate != null ? prefixLearningRate : D.prefixLearningRate(),
+        prefixInitScale != null ? prefixInitScale : D.prefixInitScale(),
         D.warmupFraction(), D.weightDecay(), D.clipNorm(),
         dropout != null ? dropout : D.dropout(),
         prefixLength != null ? prefixLength : D.prefixLength(),

@@ -22,7 +22,7 @@ import java.util.Objects;
  * window is cut into overlapping windows ({@link WindowPlanner}). A word's label is its first
  * piece's. Thread-safe: it holds only immutable state.
  */
-public final class NerEngine {
+public final class NerEngine implements DocumentTagger {
   /** One document to tag with the given domain's prefix. */
   public record Request(String text, DomainPrefix prefix) {
     public Request {
@@ -63,7 +63,18 @@ public final class NerEngine {
     this(plm, EngineOptions.defaults(plm.maxPieces()));
   }
 
+  @Override
+  public int countTokens(String text) {
+    return plm.tokenizer().pieces(WordSplitter.split(text).stream().map(WordSplitter.Word::text).toList()).size();
+  }
+
+  @Override
+  public String modelId() {
+    return plm.id();
+  }
+
   /** Entities of each request's text, in request order; an empty or blank text has none. */
+  @Override
   public List<List<Entity>> tag(List<Request> requests) {
     List<List<WordSplitter.Word>> words = requests.stream().map(r -> WordSplitter.split(r.text())).toList();
     List<Doc> docs = new ArrayList<>(requests.size());

@@ -14,6 +14,11 @@ public record Plm(
     String id, String sha256, PlmConfig config, PlmWeights weights, PlmTokenizer tokenizer, NDManager manager)
     implements AutoCloseable {
 
+  /** Id, hash and shape: what a prefix must match. */
+  public PlmIdentity identity() {
+    return new PlmIdentity(id, sha256, config);
+  }
+
   /** Longest run of word pieces one forward pass takes ([CLS] and [SEP] excluded). */
   public int maxPieces() {
     return config.maxPositions() - 2;

@@ -1,6 +1,6 @@
 package io.cpner.prefix;
 
-import io.cpner.model.Plm;
+import io.cpner.model.PlmIdentity;
 import io.cpner.model.PlmConfig;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -53,6 +53,14 @@ public final class DomainPrefix {
           + " values is not (in, " + labels + " labels)");
     }
     this.headWeight = headWeight.clone();
+  }
+
+  /** The same tensors as a new version (e.g. to republish a prefix). */
+  public DomainPrefix withVersion(long version) {
+    PrefixMetadata m = metadata;
+    PrefixMetadata next = new PrefixMetadata(m.domain(), version, m.kind(), m.labels(), m.sources(), m.trainingDataSha256(),
+        m.devF1(), m.plmId(), m.plmSha256(), m.prefixLength(), m.headInput(), m.tensorsSha256(), m.createdAt());
+    return new DomainPrefix(next, heads, headDim, keys, values, headWeight, headBias);
   }
 
   public PrefixMetadata metadata() {
@@ -118,7 +126,7 @@ public final class DomainPrefix {
    *
    * @throws IllegalArgumentException saying what the PLM expects and what the prefix has
    */
-  public void requireCompatible(Plm plm) {
+  public void requireCompatible(PlmIdentity plm) {
     String who = "prefix '" + domain() + "' v" + version();
     if (!metadata.plmId().equals(plm.id()) || !metadata.plmSha256().equals(plm.sha256())) {
       throw new IllegalArgumentException(who + " was made for PLM " + metadata.plmId() + " (sha256 "

@@ -91,6 +91,14 @@ public final class PrefixCodec {
     } catch (IOException e) {
       throw new IllegalArgumentException(source + ": expected prefix metadata JSON, found: " + e.getMessage(), e);
     }
+    return decode(metadata, tensorBytes, source);
+  }
+
+  /**
+   * Decodes a prefix from its metadata and safetensors bytes, checking the checksum the metadata
+   * names and every shape.
+   */
+  public static DomainPrefix decode(PrefixMetadata metadata, byte[] tensorBytes, String source) {
     String actualSha = Sha256.hex(tensorBytes);
     if (metadata.tensorsSha256() == null || !metadata.tensorsSha256().equals(actualSha)) {
       throw new IllegalArgumentException(source + ": tensors checksum mismatch: metadata says sha256 "

@@ -15,14 +15,19 @@ final class AdamW {
   private static final float EPS = 1e-8f;
 
   private final List<NDArray> params;
+  private final double[] lrScale;
   private final List<NDArray> m = new ArrayList<>();
   private final List<NDArray> v = new ArrayList<>();
   private final double weightDecay;
   private final double clipNorm;
   private int step;
 
-  AdamW(NDManager manager, List<NDArray> params, double weightDecay, double clipNorm) {
+  /**
+   * @param lrScale per parameter, the factor applied to the scheduled learning rate
+   */
+  AdamW(NDManager manager, List<NDArray> params, double[] lrScale, double weightDecay, double clipNorm) {
     this.params = List.copyOf(params);
+    this.lrScale = lrScale.clone();
     for (NDArray p : params) {
       m.add(manager.zeros(p.getShape()));
       v.add(manager.zeros(p.getShape()));
@@ -56,14 +61,15 @@ final class AdamW {
     float correction2 = 1f - (float) Math.pow(BETA2, step);
     for (int i = 0; i < params.size(); i++) {
       NDArray p = params.get(i);
+      double rate = lr * lrScale[i];
       NDArray g = grads.get(i).mul(clip);
       m.get(i).muli(BETA1).addi(g.mul(1f - BETA1));
       v.get(i).muli(BETA2).addi(g.square().muli(1f - BETA2));
       NDArray update = m.get(i).div(correction1).divi(v.get(i).div(correction2).sqrt().addi(EPS));
       if (p.getShape().dimension() > 1 && weightDecay > 0) {
-        p.muli(1f - (float) (lr * weightDecay));
+        p.muli(1f - (float) (rate * weightDecay));
       }
-      p.subi(update.muli((float) lr));
+      p.subi(update.muli((float) rate));
       grads.get(i).subi(grads.get(i)); // zero the gradient in place for the next backward pass
     }
     return norm;

@@ -87,6 +87,11 @@ final class CollaborativeFusion implements TrainablePrefix {
   }
 
   @Override
+  public List<NDArray> headParameters() {
+    return target.headParameters();
+  }
+
+  @Override
   public NDArray headWeight() {
     return target.headWeight();
   }

@@ -63,7 +63,14 @@ final class PrefixTrainer {
     int stepsPerEpoch = (perEpoch + options.batchSize() - 1) / options.batchSize();
     int totalSteps = stepsPerEpoch * options.epochs();
     LinearSchedule schedule = new LinearSchedule(options.learningRate(), (int) (totalSteps * options.warmupFraction()), totalSteps);
-    AdamW optimizer = new AdamW(manager, model.parameters(), options.weightDecay(), options.clipNorm());
+    List<NDArray> params = model.parameters();
+    double[] lrScale = new double[params.size()];
+    for (int i = 0; i < lrScale.length; i++) {
+      NDArray p = params.get(i);
+      boolean head = model.headParameters().stream().anyMatch(h -> h == p);
+      lrScale[i] = head ? 1.0 : options.prefixLearningRate() / options.learningRate();
+    }
+    AdamW optimizer = new AdamW(manager, params, lrScale, options.weightDecay(), options.clipNorm());
 
     List<Double> losses = new ArrayList<>();
     List<Double> devF1s = new ArrayList<>();

@@ -51,7 +51,7 @@ final class ReparameterizedPrefix implements TrainablePrefix {
     this.embedding = param(manager, gaussian(random, prefixLength * hidden, 1.0), prefixLength, hidden);
     this.w1 = param(manager, uniform(random, hidden * mid, 1.0 / Math.sqrt(hidden)), hidden, mid);
     this.b1 = param(manager, new float[mid], mid);
-    float[] w2Init = base == null ? uniform(random, mid * out, 1.0 / Math.sqrt(mid)) : new float[mid * out];
+    float[] w2Init = base == null ? uniform(random, mid * out, options.prefixInitScale() / Math.sqrt(mid)) : new float[mid * out];
     this.w2 = param(manager, w2Init, mid, out);
     this.b2 = param(manager, new float[out], out);
     float[] weight = headInit != null ? headInit : uniform(random, headIn * labels, 1.0 / Math.sqrt(headIn));
@@ -93,6 +93,11 @@ final class ReparameterizedPrefix implements TrainablePrefix {
       values.add(base == null ? v : v.add(base.values().get(i)));
     }
     return new Tensors(keys, values);
+  }
+
+  @Override
+  public List<NDArray> headParameters() {
+    return List.of(headWeight, headBias);
   }
 
   @Override

@@ -16,6 +16,9 @@ interface TrainablePrefix {
   /** Every array the optimiser updates, the head's included. */
   List<NDArray> parameters();
 
+  /** The head's arrays among {@link #parameters()} (they learn at the head's learning rate). */
+  List<NDArray> headParameters();
+
   /**
    * The prefix as the model sees it.
    *

@@ -7,7 +7,10 @@ import io.cpner.prefix.HeadInput;
  *
  * @param epochs most passes over the training data
  * @param batchSize sentences (windows) per step
- * @param learningRate peak learning rate of AdamW
+ * @param learningRate peak learning rate of AdamW for the tagging head
+ * @param prefixLearningRate peak learning rate for the prefix (its MLP, and a fusion's projection)
+ * @param prefixInitScale scale of the MLP's output layer at initialisation: small values start training
+ *     close to the plain PLM, whose features the head can use at once
  * @param warmupFraction share of the steps over which the learning rate rises linearly from 0
  * @param weightDecay AdamW's decoupled weight decay (matrices only)
  * @param clipNorm global gradient-norm clip
@@ -24,6 +27,8 @@ public record TrainingOptions(
     int epochs,
     int batchSize,
     double learningRate,
+    double prefixLearningRate,
+    double prefixInitScale,
     double warmupFraction,
     double weightDecay,
     double clipNorm,
@@ -39,6 +44,8 @@ public record TrainingOptions(
     check(epochs >= 1, "epochs", epochs);
     check(batchSize >= 1, "batchSize", batchSize);
     check(learningRate > 0, "learningRate", learningRate);
+    check(prefixLearningRate > 0, "prefixLearningRate", prefixLearningRate);
+    check(prefixInitScale >= 0, "prefixInitScale", prefixInitScale);
     check(warmupFraction >= 0 && warmupFraction < 1, "warmupFraction", warmupFraction);
     check(weightDecay >= 0, "weightDecay", weightDecay);
     check(clipNorm > 0, "clipNorm", clipNorm);
@@ -52,16 +59,16 @@ public record TrainingOptions(
 
   /** The defaults used for the shipped prefixes (see the README's prefix table). */
   public static TrainingOptions defaults() {
-    return new TrainingOptions(30, 16, 5e-3, 0.06, 0.01, 1.0, 0.1f, 10, 512, 6, HeadInput.HIDDEN_AND_WORD_SHAPE, 42, 0);
+    return new TrainingOptions(30, 16, 5e-3, 5e-4, 0.01, 0.06, 0.01, 1.0, 0.1f, 10, 512, 6, HeadInput.HIDDEN_AND_WORD_SHAPE, 42, 0);
   }
 
   public TrainingOptions withEpochs(int value) {
-    return new TrainingOptions(value, batchSize, learningRate, warmupFraction, weightDecay, clipNorm, dropout,
+    return new TrainingOptions(value, batchSize, learningRate, prefixLearningRate, prefixInitScale, warmupFraction, weightDecay, clipNorm, dropout,
         prefixLength, mlpHidden, patience, headInput, seed, maxTrainSentences);
   }
 
   public TrainingOptions withLearningRate(double value) {
-    return new TrainingOptions(epochs, batchSize, value, warmupFraction, weightDecay, clipNorm, dropout,
+    return new TrainingOptions(epochs, batchSize, value, prefixLearningRate, prefixInitScale, warmupFraction, weightDecay, clipNorm, dropout,
         prefixLength, mlpHidden, patience, headInput, seed, maxTrainSentences);
   }
 

@@ -40,7 +40,7 @@ class PrefixCodecTest {
       assertArrayEquals(array(original.value(i)), array(read.value(i)));
     }
     assertArrayEquals(array(original.headWeight()), array(read.headWeight()));
-    read.requireCompatible(plm);
+    read.requireCompatible(plm.identity());
   }
 
   @Test
@@ -75,7 +75,7 @@ class PrefixCodecTest {
         "bert-base-cased", "ab".repeat(32), m.prefixLength(), m.headInput(), null, m.createdAt());
     DomainPrefix foreign = new DomainPrefix(other, prefix.heads(), prefix.headDim(), keys(prefix), keys(prefix),
         array(prefix.headWeight()), array(prefix.headBias()));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> foreign.requireCompatible(plm));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> foreign.requireCompatible(plm.identity()));
     assertTrue(e.getMessage().contains("was made for PLM bert-base-cased"), e.getMessage());
   }
 
@@ -85,7 +85,7 @@ class PrefixCodecTest {
     List<float[]> threeLayers = keys(prefix).subList(0, 3);
     DomainPrefix shallow = new DomainPrefix(prefix.metadata(), prefix.heads(), prefix.headDim(), threeLayers, threeLayers,
         array(prefix.headWeight()), array(prefix.headBias()));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shallow.requireCompatible(plm));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shallow.requireCompatible(plm.identity()));
     assertTrue(e.getMessage().contains("(layers, heads, headDim) = (3, 12, 32), the PLM expects (6, 12, 32)"), e.getMessage());
   }
 

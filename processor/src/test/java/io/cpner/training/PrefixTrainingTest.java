@@ -31,7 +31,7 @@ class PrefixTrainingTest {
   }
 
   static TrainingOptions tiny(int epochs, long seed) {
-    return new TrainingOptions(epochs, 4, 1e-2, 0.1, 0.01, 1.0, 0.1f, 4, 64, 0, HeadInput.HIDDEN_AND_WORD_SHAPE, seed, 0);
+    return new TrainingOptions(epochs, 4, 1e-2, 1e-2, 1.0, 0.1, 0.01, 1.0, 0.1f, 4, 64, 0, HeadInput.HIDDEN_AND_WORD_SHAPE, seed, 0);
   }
 
   @Test
@@ -48,7 +48,7 @@ class PrefixTrainingTest {
     assertEquals(4, prefix.prefixLength());
     assertEquals(data.trainSha256(), prefix.metadata().trainingDataSha256());
     assertEquals(outcome.devF1(), prefix.metadata().devF1(), 0.01);
-    prefix.requireCompatible(plm);
+    prefix.requireCompatible(plm.identity());
   }
 
   @Test

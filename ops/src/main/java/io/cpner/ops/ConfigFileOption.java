@@ -1,0 +1,23 @@
+package io.cpner.ops;
+
+import io.cpner.stream.ProcessorConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/** The {@code --config FILE} option: the processor's properties file, parsed and validated in one place. */
+final class ConfigFileOption {
+  @Option(names = "--config", required = true, description = "Processor properties file (see the README's configuration table).")
+  Path file;
+
+  ProcessorConfig load() throws IOException {
+    Properties properties = new Properties();
+    try (Reader in = Files.newBufferedReader(file)) {
+      properties.load(in);
+    }
+    return ProcessorConfig.parse(properties);
+  }
+}

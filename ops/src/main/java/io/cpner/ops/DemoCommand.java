@@ -1,0 +1,128 @@
+package io.cpner.ops;
+
+import io.cpner.avro.DeadLetter;
+import io.cpner.avro.Document;
+import io.cpner.avro.NerResult;
+import io.cpner.model.Plm;
+import io.cpner.ops.embedded.EmbeddedKafka;
+import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.registry.AvroSerde;
+import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.stream.NerProcessor;
+import io.cpner.stream.ProcessorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cpner demo}: everything in one process, no docker. An in-process single-node KRaft broker
+ * and schema registry, the shipped prefixes published to the control topic, the processor, sample
+ * traffic across all domains (and a few bad records), a re-fused prefix published mid-stream, and a
+ * summary at the end.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run broker, schema registry, processor and sample traffic in-process; show results live.")
+final class DemoCommand implements Callable<Integer> {
+  @Mixin PlmOption plmOption;
+
+  @Option(names = "--prefixes", defaultValue = "prefixes", description = "Shipped prefixes (default ${DEFAULT-VALUE}).")
+  Path prefixesDir;
+
+  @Option(names = "--refused", defaultValue = "prefixes/updates/politics",
+      description = "Re-fused prefix published mid-stream as a new version (default ${DEFAULT-VALUE}).")
+  Path refusedDir;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "Times the sample documents are sent (default ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--timeout-s", defaultValue = "180", description = "Give up waiting for results after this long.")
+  int timeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    // the demo prints every dead letter itself; keep the processor's own warnings for real runs
+    System.setProperty("org.slf4j.simpleLogger.log.io.cpner.stream", "error");
+    DemoConsole console = new DemoConsole(System.out, System.console() != null);
+    List<Document> samples = DemoTraffic.samples();
+    console.step("loading the PLM");
+    try (Plm plm = plmOption.load();
+        EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      console.step("in-process KRaft broker at " + kafka.bootstrapServers());
+      Map<String, String> settings = new HashMap<>();
+      settings.put(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+      settings.put(ProcessorConfig.STATE_DIR, Files.createTempDirectory("cpner-demo-state").toString());
+      settings.put(ProcessorConfig.APPLICATION_ID, "cpner-demo");
+      try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(kafka.bootstrapServers()))) {
+        settings.put(ProcessorConfig.REGISTRY_URL, registry.url());
+        ProcessorConfig config = ProcessorConfig.parse(settings);
+        console.step("schema registry at " + registry.url());
+        createTopics(kafka, config);
+        SchemaRegistryClient client = new SchemaRegistryClient(config.registryConfig());
+
+        List<DomainPrefix> shipped = PrefixDirectory.list(plm, prefixesDir);
+        try (PrefixPublisher publisher = new PrefixPublisher(kafka.bootstrapServers(), Map.of(), client, config.controlTopic())) {
+          for (DomainPrefix p : shipped) {
+            publisher.publish(p);
+          }
+          console.step("published " + shipped.size() + " prefixes: " + shipped.stream().map(p -> p.domain() + " v" + p.version()).toList());
+          try (NerProcessor processor = NerProcessor.start(config, plm);
+              DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), config, AvroSerde.forClass(Document.class, client, false),
+                  AvroSerde.forClass(NerResult.class, client, false), AvroSerde.forClass(DeadLetter.class, client, false))) {
+            awaitRunning(processor, shipped.size(), console);
+            int half = samples.size() * rounds / 2;
+            int sent = 0;
+            List<Document> all = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+              for (Document d : samples) {
+                all.add(Document.newBuilder(d).setId(d.getId() + "-r" + (r + 1)).build());
+              }
+            }
+            sent += traffic.sendDocuments(all.subList(0, half));
+            sent += traffic.sendBadRecords();
+            traffic.awaitOutputs(sent, timeoutSeconds, console);
+            DomainPrefix refused = PrefixLoading.loadFor(plm, refusedDir);
+            long next = processor.prefixes().installedVersion(refused.domain()) + 1;
+            publisher.publish(refused.withVersion(next));
+            console.step("published re-fused prefix " + refused.domain() + " v" + next + " (" + refused.metadata().kind()
+                + ", sources " + refused.metadata().sources() + ") mid-stream; no restart");
+            while (processor.prefixes().installedVersion(refused.domain()) < next) {
+              Thread.sleep(20);
+            }
+            sent += traffic.sendDocuments(all.subList(half, all.size()));
+            traffic.awaitOutputs(sent, timeoutSeconds, console);
+            console.summary(traffic.stats());
+            return traffic.stats().lost() == 0 ? 0 : 1;
+          }
+        }
+      }
+    }
+  }
+
+  private static void createTopics(EmbeddedKafka kafka, ProcessorConfig config) {
+    kafka.createTopic(config.inputTopic(), 2, false);
+    kafka.createTopic(config.outputTopic(), 2, false);
+    kafka.createTopic(config.deadLetterTopic(), 1, false);
+    kafka.createTopic(config.controlTopic(), 1, true);
+  }
+
+  private static void awaitRunning(NerProcessor processor, int prefixes, DemoConsole console) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (processor.state() != KafkaStreams.State.RUNNING || processor.prefixes().size() < prefixes) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("processor not running after 60 s: state " + processor.state()
+            + ", prefixes installed " + processor.prefixes().versions());
+      }
+      Thread.sleep(50);
+    }
+    console.step("processor RUNNING with prefixes " + processor.prefixes().versions());
+  }
+}

@@ -1,0 +1,43 @@
+package io.cpner.ops;
+
+import io.cpner.avro.PrefixUpdate;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.registry.AvroSerde;
+import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.stream.PrefixUpdates;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Sends prefixes to the control topic, keyed by domain, and waits for each to be acknowledged. */
+final class PrefixPublisher implements AutoCloseable {
+  private final KafkaProducer<String, PrefixUpdate> producer;
+  private final String topic;
+
+  PrefixPublisher(String bootstrapServers, Map<String, Object> clientOverrides, SchemaRegistryClient registry, String topic) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+    props.putAll(clientOverrides);
+    this.producer = new KafkaProducer<>(props, new StringSerializer(),
+        AvroSerde.forClass(PrefixUpdate.class, registry, false).serializer());
+    this.topic = topic;
+  }
+
+  /** Publishes and returns where the update landed. */
+  RecordMetadata publish(DomainPrefix prefix) throws ExecutionException, InterruptedException {
+    return producer.send(new ProducerRecord<>(topic, prefix.domain(), PrefixUpdates.toUpdate(prefix))).get();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

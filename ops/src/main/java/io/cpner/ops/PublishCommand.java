@@ -1,0 +1,47 @@
+package io.cpner.ops;
+
+import io.cpner.model.Plm;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.stream.ProcessorConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code cpner publish}: sends prefix directories to the control topic; running processors hot-swap them. */
+@Command(name = "publish", mixinStandardHelpOptions = true,
+    description = "Publish prefix directories to the control topic (keyed by domain); running processors install them live.")
+final class PublishCommand implements Callable<Integer> {
+  @Mixin ConfigFileOption config;
+  @Mixin PlmOption plmOption;
+
+  @Option(names = "--version", description = "Publish as this version instead of the one in prefix.json.")
+  Long version;
+
+  @Parameters(arity = "1..*", description = "Prefix directories.")
+  List<Path> dirs;
+
+  @Override
+  public Integer call() throws Exception {
+    ProcessorConfig c = config.load();
+    try (Plm plm = plmOption.load();
+        PrefixPublisher publisher = new PrefixPublisher(c.bootstrapServers(), c.streamsOverrides(),
+            new SchemaRegistryClient(c.registryConfig()), c.controlTopic())) {
+      for (Path dir : dirs) {
+        DomainPrefix prefix = PrefixLoading.loadFor(plm, dir);
+        if (version != null) {
+          prefix = prefix.withVersion(version);
+        }
+        RecordMetadata at = publisher.publish(prefix);
+        System.out.printf("published %s v%d (%s) to %s-%d@%d%n", prefix.domain(), prefix.version(), dir, at.topic(),
+            at.partition(), at.offset());
+      }
+      return 0;
+    }
+  }
+}

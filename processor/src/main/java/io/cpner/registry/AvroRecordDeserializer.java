@@ -1,0 +1,99 @@
+package io.cpner.registry;
+
+import java.io.IOException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Reads a record in the Confluent wire format into a generated Avro class.
+ *
+ * <p>The writer schema is fetched from the registry by the id in the record's header (once per
+ * id) and resolved to the generated class's schema with Avro schema resolution, so records written
+ * with an older or newer compatible schema read fine. {@code null} bytes read as {@code null}.
+ * Anything else that cannot be read (too short, wrong magic byte, unknown schema id, incompatible
+ * writer schema, bytes that are not Avro of that schema) is a {@link SerializationException} whose
+ * message says what was expected and what was found. Thread-safe.
+ */
+public final class AvroRecordDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+  private final Schema readerSchema;
+  private final SpecificData model;
+  private final SchemaRegistryClient client;
+  private final ConcurrentMap<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+
+  public AvroRecordDeserializer(Schema readerSchema, SpecificData model, SchemaRegistryClient client) {
+    this.readerSchema = readerSchema;
+    this.model = model;
+    this.client = client;
+  }
+
+  @Override
+  public T deserialize(String topic, byte[] data) {
+    if (data == null) {
+      return null;
+    }
+    int schemaId = ConfluentWireFormat.schemaId(data, topic);
+    DatumReader<T> reader = readerFor(schemaId, topic);
+    int payload = data.length - ConfluentWireFormat.HEADER_SIZE;
+    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE, payload, null);
+    T value;
+    boolean atEnd;
+    try {
+      value = reader.read(null, decoder);
+      atEnd = decoder.isEnd();
+    } catch (IOException | RuntimeException e) {
+      throw new SerializationException(
+          "Avro decode error on topic " + topic + ": " + payload + " payload bytes are not a "
+              + readerSchema.getFullName() + " written with schema id " + schemaId + ": " + e, e);
+    }
+    if (!atEnd) {
+      throw new SerializationException(
+          "Avro decode error on topic " + topic + ": bytes left over after a " + readerSchema.getFullName()
+              + " written with schema id " + schemaId + " (" + payload + " payload bytes)");
+    }
+    return value;
+  }
+
+  private DatumReader<T> readerFor(int schemaId, String topic) {
+    DatumReader<T> cached = readersByWriterId.get(schemaId);
+    if (cached != null) {
+      return cached;
+    }
+    Schema writerSchema = writerSchema(schemaId, topic);
+    SchemaPairCompatibility compatibility =
+        SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+    if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+      throw new SerializationException(
+          "Record on topic " + topic + " was written with schema id " + schemaId + " (" + writerSchema.getFullName()
+              + ") that cannot be read as " + readerSchema.getFullName() + ": "
+              + compatibility.getResult().getIncompatibilities());
+    }
+    DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, model);
+    DatumReader<T> previous = readersByWriterId.putIfAbsent(schemaId, reader);
+    return previous == null ? reader : previous;
+  }
+
+  private Schema writerSchema(int schemaId, String topic) {
+    try {
+      return client.schemaById(schemaId);
+    } catch (SchemaRegistryException e) {
+      if (e.isNotFound()) {
+        throw new SerializationException(
+            "Unknown schema id " + schemaId + " in record on topic " + topic + ": the registry has no such schema ("
+                + e.getMessage() + ")", e);
+      }
+      throw new SerializationException(
+          "Could not fetch writer schema id " + schemaId + " for a record on topic " + topic + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+package io.cpner.stream;
+
+import io.cpner.inference.NerEngine;
+import io.cpner.model.Plm;
+import io.cpner.model.PlmLoader;
+import io.cpner.prefix.PrefixRegistry;
+import io.cpner.registry.SchemaRegistryClient;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The whole processor assembled from its configuration: the PLM (loaded once), the engine, the
+ * prefix registry fed by the control topic, the schema-registry serdes and the Kafka Streams app.
+ * {@code cpner run}, the demo and the integration tests start it the same way.
+ */
+public final class NerProcessor implements AutoCloseable {
+  private final Plm plm;
+  private final boolean ownsPlm;
+  private final PrefixRegistry prefixes = new PrefixRegistry();
+  private final PrefixUpdateStatus updateStatus = new PrefixUpdateStatus();
+  private final NerStreamsApp app;
+
+  private NerProcessor(ProcessorConfig config, Plm plm, boolean ownsPlm) {
+    this.plm = plm;
+    this.ownsPlm = ownsPlm;
+    TopicSerdes serdes = TopicSerdes.fromRegistry(new SchemaRegistryClient(config.registryConfig()));
+    NerTopology.Runtime runtime = new NerTopology.Runtime(new NerEngine(plm), plm.identity(), prefixes, updateStatus);
+    this.app = new NerStreamsApp(config, serdes, runtime);
+  }
+
+  /** Loads the configured PLM and starts processing. */
+  public static NerProcessor start(ProcessorConfig config) {
+    Plm plm = config.plmPath() == null ? PlmLoader.loadDefault() : PlmLoader.loadHuggingFace(config.plmPath());
+    return start(config, plm, true);
+  }
+
+  /** Starts processing with an already loaded PLM, which the caller keeps owning. */
+  public static NerProcessor start(ProcessorConfig config, Plm plm) {
+    return start(config, plm, false);
+  }
+
+  private static NerProcessor start(ProcessorConfig config, Plm plm, boolean ownsPlm) {
+    NerProcessor processor = new NerProcessor(config, plm, ownsPlm);
+    processor.app.start();
+    return processor;
+  }
+
+  public KafkaStreams.State state() {
+    return app.state();
+  }
+
+  public PrefixRegistry prefixes() {
+    return prefixes;
+  }
+
+  public PrefixUpdateStatus updateStatus() {
+    return updateStatus;
+  }
+
+  public KafkaStreams streams() {
+    return app.streams();
+  }
+
+  @Override
+  public void close() {
+    app.close();
+    if (ownsPlm) {
+      plm.close();
+    }
+  }
+}

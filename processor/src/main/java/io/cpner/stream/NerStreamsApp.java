@@ -1,0 +1,70 @@
+package io.cpner.stream;
+
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running processor: the topology in a {@link KafkaStreams} instance configured from a
+ * {@link ProcessorConfig}. Used by {@code cpner run}, the demo and the integration tests.
+ */
+public final class NerStreamsApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NerStreamsApp.class);
+
+  private final KafkaStreams streams;
+
+  public NerStreamsApp(ProcessorConfig config, TopicSerdes serdes, NerTopology.Runtime runtime) {
+    this.streams = new KafkaStreams(NerTopology.build(config, serdes, runtime), streamsProperties(config));
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed; replacing it", e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+  }
+
+  /** The Kafka Streams settings derived from the processor's configuration, then its {@code streams.*} overrides. */
+  public static Properties streamsProperties(ProcessorConfig config) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.guarantee().streamsValue());
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+    // wake the poll loop often enough for the max-delay punctuator
+    p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, config.batchMaxDelayMs() / 2)));
+    // the input is read as bytes and decoded by the topology, which dead-letters what it cannot decode
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class);
+    // a processing error the topology did not expect is logged and the record skipped, never a dead application
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    p.putAll(config.streamsOverrides());
+    return p;
+  }
+
+  public void start() {
+    streams.start();
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  /** Stops processing: the buffer's contents stay in the changelog (uncommitted work is replayed). */
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}

@@ -1,0 +1,66 @@
+package io.cpner.stream;
+
+import io.cpner.avro.BufferedDocument;
+import io.cpner.inference.DocumentTagger;
+import io.cpner.model.PlmIdentity;
+import io.cpner.prefix.PrefixRegistry;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The one topology builder that {@code cpner run}, the demo and the tests all call.
+ *
+ * <pre>
+ *   documents (bytes) --> route: decode, validate, resolve prefix --+--> batch-inference --> results
+ *                                                                  |         |
+ *                                                                  +---------+--> dead-letters
+ *   prefix-updates (global, every instance) --> prefix-applier --> PrefixRegistry (atomic swaps)
+ * </pre>
+ */
+public final class NerTopology {
+  static final String SOURCE = "documents";
+  static final String ROUTER = "route";
+  static final String BATCHING = "batch-inference";
+  static final String RESULTS_SINK = "results";
+  static final String DEAD_LETTER_SINK = "dead-letters";
+  static final String CONTROL_SOURCE = "prefix-updates-source";
+  static final String CONTROL_APPLIER = "prefix-applier";
+
+  /** What the topology's processors share: the model, the installed prefixes and their update status. */
+  public record Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus) {}
+
+  private NerTopology() {}
+
+  public static Topology build(ProcessorConfig config, TopicSerdes serdes, Runtime runtime) {
+    Topology topology = new Topology();
+    // 1. Raw input bytes, so that undecodable records reach the dead-letter topic with their bytes.
+    topology.addSource(AutoOffsetReset.earliest(), SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+        config.inputTopic());
+    // 2. Decode, validate, resolve the domain's prefix.
+    topology.addProcessor(ROUTER,
+        () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config), SOURCE);
+    // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay.
+    topology.addProcessor(BATCHING,
+        () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config), ROUTER);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchingInferenceProcessor.STORE),
+        Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)), BATCHING);
+    // 4. One result per document, keyed by document id; every rejection to the dead-letter topic.
+    topology.addSink(RESULTS_SINK, config.outputTopic(), new StringSerializer(),
+        serdes.result().serializer(), BATCHING);
+    topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), new ByteArraySerializer(),
+        serdes.deadLetter().serializer(), ROUTER, BATCHING);
+    // 5. The control topic, read in full by every instance, installs prefixes as they come.
+    topology.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PrefixUpdateApplier.STORE), Serdes.ByteArray(), Serdes.ByteArray())
+            .withLoggingDisabled(),
+        CONTROL_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.controlTopic(), CONTROL_APPLIER,
+        () -> new PrefixUpdateApplier(serdes.prefixUpdate().deserializer(), runtime.prefixes(), runtime.plm(),
+            runtime.updateStatus(), config.controlTopic()));
+    return topology;
+  }
+}

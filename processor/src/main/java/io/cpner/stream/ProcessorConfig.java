@@ -1,0 +1,177 @@
+package io.cpner.stream;
+
+import io.cpner.registry.RegistryConfig;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Every setting of the processor, declared once (type, default, validator, documentation) and
+ * parsed and validated in one place; a bad value fails at start-up naming the key. Keys starting with
+ * {@code streams.} are passed to Kafka Streams (and through it to every client) without the prefix,
+ * e.g. {@code streams.security.protocol=SSL}.
+ */
+public record ProcessorConfig(
+    String bootstrapServers,
+    String applicationId,
+    String inputTopic,
+    String outputTopic,
+    String deadLetterTopic,
+    String controlTopic,
+    String schemaRegistryUrl,
+    String schemaRegistryUserInfo,
+    boolean schemaRegistryAutoRegister,
+    DeliveryGuarantee guarantee,
+    int batchMaxDocuments,
+    int batchMaxTokens,
+    long batchMaxDelayMs,
+    int documentMaxChars,
+    UnknownDomainPolicy unknownDomainPolicy,
+    String fallbackDomain,
+    int streamThreads,
+    long commitIntervalMs,
+    String plmDir,
+    String stateDir,
+    Map<String, Object> streamsOverrides) {
+
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String APPLICATION_ID = "application.id";
+  public static final String INPUT_TOPIC = "topic.input";
+  public static final String OUTPUT_TOPIC = "topic.output";
+  public static final String DEAD_LETTER_TOPIC = "topic.dead.letter";
+  public static final String CONTROL_TOPIC = "topic.control";
+  public static final String REGISTRY_URL = RegistryConfig.URL;
+  public static final String REGISTRY_USER_INFO = RegistryConfig.BASIC_AUTH_USER_INFO;
+  public static final String REGISTRY_AUTO_REGISTER = RegistryConfig.AUTO_REGISTER;
+  public static final String GUARANTEE = "processing.guarantee";
+  public static final String BATCH_MAX_DOCUMENTS = "batch.max.documents";
+  public static final String BATCH_MAX_TOKENS = "batch.max.tokens";
+  public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
+  public static final String DOCUMENT_MAX_CHARS = "document.max.chars";
+  public static final String UNKNOWN_DOMAIN_POLICY = "unknown.domain.policy";
+  public static final String FALLBACK_DOMAIN = "fallback.domain";
+  public static final String STREAM_THREADS = "num.stream.threads";
+  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String PLM_DIR = "plm.dir";
+  public static final String STATE_DIR = "state.dir";
+  public static final String STREAMS_PREFIX = "streams.";
+
+  /** The declared settings: the single source of keys, defaults and documentation. */
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Kafka bootstrap servers.")
+      .define(APPLICATION_ID, Type.STRING, "cpner-stream", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Kafka Streams application id: consumer group, prefix of internal topics and transactional ids.")
+      .define(INPUT_TOPIC, Type.STRING, "documents", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Topic of Document records (Avro, schema-registry wire format), keyed by document id.")
+      .define(OUTPUT_TOPIC, Type.STRING, "entities", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Topic the NerResult of every document goes to, keyed by document id.")
+      .define(DEAD_LETTER_TOPIC, Type.STRING, "documents-dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Topic of DeadLetter records: inputs that could not be tagged, with the reason and their source offset.")
+      .define(CONTROL_TOPIC, Type.STRING, "prefix-updates", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Compacted topic of PrefixUpdate records keyed by domain; every instance reads all of it.")
+      .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Schema registry base URL, e.g. http://localhost:8081.")
+      .define(REGISTRY_USER_INFO, Type.PASSWORD, "", Importance.MEDIUM,
+          "Schema registry basic auth as user:password; empty for none.")
+      .define(REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Register the output schemas on first use; if false they must already be registered.")
+      .define(GUARANTEE, Type.STRING, "exactly_once_v2", ValidString.in("exactly_once_v2", "at_least_once"), Importance.HIGH,
+          "exactly_once_v2: every input has exactly one committed result; at_least_once: no loss, duplicates possible.")
+      .define(BATCH_MAX_DOCUMENTS, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
+          "A batch runs as soon as this many documents wait.")
+      .define(BATCH_MAX_TOKENS, Type.INT, 4096, Range.atLeast(16), Importance.MEDIUM,
+          "A batch runs as soon as the waiting documents reach this many word pieces; bounds one forward pass.")
+      .define(BATCH_MAX_DELAY_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.MEDIUM,
+          "A batch runs when its oldest document has waited this long (wall clock).")
+      .define(DOCUMENT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
+          "Longer texts go to the dead-letter topic (TEXT_TOO_LONG).")
+      .define(UNKNOWN_DOMAIN_POLICY, Type.STRING, "DEAD_LETTER", ValidString.in("DEAD_LETTER", "FALLBACK"), Importance.MEDIUM,
+          "Documents of a domain without a prefix: DEAD_LETTER, or FALLBACK to fallback.domain's prefix.")
+      .define(FALLBACK_DOMAIN, Type.STRING, "", Importance.LOW,
+          "Domain whose prefix tags unknown domains when unknown.domain.policy=FALLBACK.")
+      .define(STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
+          "Kafka Streams threads; each runs its own forward passes (see the README on threads and cores).")
+      .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+          "How often progress (and, under exactly-once, the transaction) is committed.")
+      .define(PLM_DIR, Type.STRING, "", Importance.LOW,
+          "Hugging Face model directory; empty for the bundled all-MiniLM-L6-v2.")
+      .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/cpner-streams", Importance.LOW,
+          "Kafka Streams state directory (the batch buffer's local store).");
+
+  /**
+   * Parses and validates properties.
+   *
+   * @throws ConfigException naming the bad key
+   */
+  public static ProcessorConfig parse(Map<?, ?> properties) {
+    AbstractConfig c = new AbstractConfig(DEFINITION, properties, false);
+    Map<String, Object> overrides = new HashMap<>();
+    properties.forEach((k, v) -> {
+      String key = String.valueOf(k);
+      if (key.startsWith(STREAMS_PREFIX)) {
+        overrides.put(key.substring(STREAMS_PREFIX.length()), v);
+      }
+    });
+    UnknownDomainPolicy policy = UnknownDomainPolicy.valueOf(c.getString(UNKNOWN_DOMAIN_POLICY));
+    String fallback = c.getString(FALLBACK_DOMAIN);
+    if (policy == UnknownDomainPolicy.FALLBACK && fallback.isBlank()) {
+      throw new ConfigException(FALLBACK_DOMAIN, fallback, "required when " + UNKNOWN_DOMAIN_POLICY + "=FALLBACK");
+    }
+    return new ProcessorConfig(
+        c.getString(BOOTSTRAP_SERVERS), c.getString(APPLICATION_ID),
+        c.getString(INPUT_TOPIC), c.getString(OUTPUT_TOPIC), c.getString(DEAD_LETTER_TOPIC), c.getString(CONTROL_TOPIC),
+        c.getString(REGISTRY_URL), c.getPassword(REGISTRY_USER_INFO).value(), c.getBoolean(REGISTRY_AUTO_REGISTER),
+        DeliveryGuarantee.valueOf(c.getString(GUARANTEE).toUpperCase()),
+        c.getInt(BATCH_MAX_DOCUMENTS), c.getInt(BATCH_MAX_TOKENS), c.getLong(BATCH_MAX_DELAY_MS), c.getInt(DOCUMENT_MAX_CHARS),
+        policy, fallback, c.getInt(STREAM_THREADS), c.getLong(COMMIT_INTERVAL_MS), c.getString(PLM_DIR),
+        c.getString(STATE_DIR), Map.copyOf(overrides));
+  }
+
+  public static ProcessorConfig parse(Properties properties) {
+    return parse((Map<?, ?>) properties);
+  }
+
+  /** The schema registry settings (Confluent's key names), validated. */
+  public RegistryConfig registryConfig() {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put(RegistryConfig.URL, schemaRegistryUrl);
+    settings.put(RegistryConfig.BASIC_AUTH_USER_INFO, schemaRegistryUserInfo);
+    settings.put(RegistryConfig.AUTO_REGISTER, String.valueOf(schemaRegistryAutoRegister));
+    return RegistryConfig.fromMap(settings);
+  }
+
+  /** The PLM directory, or null for the bundled default. */
+  public Path plmPath() {
+    return plmDir.isBlank() ? null : Path.of(plmDir);
+  }
+
+  /** Like the record's, with the registry password masked. */
+  @Override
+  public String toString() {
+    String masked = schemaRegistryUserInfo.isEmpty() ? "" : schemaRegistryUserInfo.replaceAll(":.*", ":[hidden]");
+    return "ProcessorConfig[" + BOOTSTRAP_SERVERS + "=" + bootstrapServers + ", " + APPLICATION_ID + "=" + applicationId
+        + ", " + INPUT_TOPIC + "=" + inputTopic + ", " + OUTPUT_TOPIC + "=" + outputTopic + ", " + DEAD_LETTER_TOPIC + "="
+        + deadLetterTopic + ", " + CONTROL_TOPIC + "=" + controlTopic + ", " + REGISTRY_URL + "=" + schemaRegistryUrl + ", "
+        + REGISTRY_USER_INFO + "=" + masked + ", " + REGISTRY_AUTO_REGISTER + "=" + schemaRegistryAutoRegister + ", "
+        + GUARANTEE + "=" + guarantee + ", " + BATCH_MAX_DOCUMENTS + "=" + batchMaxDocuments + ", " + BATCH_MAX_TOKENS + "="
+        + batchMaxTokens + ", " + BATCH_MAX_DELAY_MS + "=" + batchMaxDelayMs + ", " + DOCUMENT_MAX_CHARS + "=" + documentMaxChars
+        + ", " + UNKNOWN_DOMAIN_POLICY + "=" + unknownDomainPolicy + ", " + FALLBACK_DOMAIN + "=" + fallbackDomain + ", "
+        + STREAM_THREADS + "=" + streamThreads + ", " + COMMIT_INTERVAL_MS + "=" + commitIntervalMs + ", " + PLM_DIR + "=" + plmDir
+        + ", " + STATE_DIR + "=" + stateDir + ", streams overrides=" + streamsOverrides.keySet() + "]";
+  }
+
+  /** Every declared key, for documentation. */
+  public static java.util.List<String> keys() {
+    return Arrays.asList(DEFINITION.names().toArray(String[]::new));
+  }
+}

@@ -1,0 +1,24 @@
+package io.cpner.stream;
+
+import io.cpner.avro.DeadLetter;
+import io.cpner.avro.Document;
+import io.cpner.avro.NerResult;
+import io.cpner.avro.PrefixUpdate;
+import io.cpner.registry.AvroSerde;
+import io.cpner.registry.SchemaRegistryClient;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * The value serdes of the application's topics (schema-registry Avro in the Confluent wire format in
+ * production). Keys are plain strings (document id, domain) or, on the dead-letter topic, the input's
+ * raw key bytes.
+ */
+public record TopicSerdes(
+    Serde<Document> document, Serde<NerResult> result, Serde<DeadLetter> deadLetter, Serde<PrefixUpdate> prefixUpdate) {
+
+  /** Value serdes in the Confluent wire format through the given registry (subjects {@code <topic>-value}). */
+  public static TopicSerdes fromRegistry(SchemaRegistryClient client) {
+    return new TopicSerdes(AvroSerde.forClass(Document.class, client, false), AvroSerde.forClass(NerResult.class, client, false),
+        AvroSerde.forClass(DeadLetter.class, client, false), AvroSerde.forClass(PrefixUpdate.class, client, false));
+  }
+}
