@@ -40,7 +40,7 @@ public final class TestPrefixes {
   public static DomainPrefix constant(Plm plm, String label) {
     float[] bias = new float[LABELS.size()];
     bias[LABELS.indexOf(label)] = 10f;
-    return headOnly(plm, new float[plm.config().hidden() * LABELS.size()], bias, HeadInput.HIDDEN);
+    return headOnly(plm, "rule", new float[plm.config().hidden() * LABELS.size()], bias, HeadInput.HIDDEN);
   }
 
   /**
@@ -48,20 +48,25 @@ public final class TestPrefixes {
    * capitalised words that follow one (feature 5 too) continue it, everything else is O.
    */
   public static DomainPrefix capitalisedWords(Plm plm) {
+    return capitalisedWords(plm, "rule");
+  }
+
+  /** {@link #capitalisedWords(Plm)} for the given domain. */
+  public static DomainPrefix capitalisedWords(Plm plm, String domain) {
     int hidden = plm.config().hidden();
     int labels = LABELS.size();
     float[] weight = new float[(hidden + 6) * labels]; // (in, labels)
     weight[(hidden + 1) * labels + 1] = 10f; // Capitalised -> B-thing
     float[] bias = {5f, 0f, 0f};
-    return headOnly(plm, weight, bias, HeadInput.HIDDEN_AND_WORD_SHAPE);
+    return headOnly(plm, domain, weight, bias, HeadInput.HIDDEN_AND_WORD_SHAPE);
   }
 
-  private static DomainPrefix headOnly(Plm plm, float[] weight, float[] bias, HeadInput input) {
+  private static DomainPrefix headOnly(Plm plm, String domain, float[] weight, float[] bias, HeadInput input) {
     List<float[]> empty = new ArrayList<>();
     for (int i = 0; i < plm.config().layers(); i++) {
       empty.add(new float[0]);
     }
-    return new DomainPrefix(metadata(plm, "rule", 1, 0, LABELS, input), plm.config().heads(), plm.config().headDim(),
+    return new DomainPrefix(metadata(plm, domain, 1, 0, LABELS, input), plm.config().heads(), plm.config().headDim(),
         empty, empty, weight, bias);
   }
 

@@ -3,7 +3,6 @@ package io.cpner.registry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
@@ -52,8 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConfluentPythonInteropTest {
 
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
-  private static final Path SCRIPT = Path.of("src/test/python/confluent_interop.py");
   private static final Path SCHEMAS = Path.of("../schemas");
   private static final String USER = "interop";
   private static final String PASSWORD = "s3cret";
@@ -70,7 +66,7 @@ class ConfluentPythonInteropTest {
 
   @BeforeAll
   static void start() throws Exception {
-    pythonMissing = whyPythonClientIsMissing();
+    pythonMissing = ConfluentPython.whyMissing();
     if (pythonMissing != null) {
       return;
     }
@@ -170,22 +166,9 @@ class ConfluentPythonInteropTest {
 
   /** Runs the interop script against our registry and the shared broker; its stdout as JSON. */
   private JsonNode python(String... command) throws IOException, InterruptedException {
-    List<String> line = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(),
-        "--registry", registry.url(), "--bootstrap", SharedKafka.get().bootstrapServers(),
-        "--user", USER, "--password", PASSWORD));
-    line.addAll(List.of(command));
-    Path stderr = Files.createTempFile(temp, "python", ".err");
-    Process process = new ProcessBuilder(line).redirectError(stderr.toFile()).start();
-    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      fail("Python interop script did not finish in 60 s: " + line);
-    }
-    if (process.exitValue() != 0) {
-      fail("Python interop script failed (exit " + process.exitValue() + "): " + line + "\n" + Files.readString(stderr));
-    }
-    return JSON.readTree(stdout);
+    return ConfluentPython.run(temp, registry.url(), USER, PASSWORD, command);
   }
+
 
   @SafeVarargs
   private static <T> void produce(String topic, Serializer<T> serializer, T... values) throws Exception {
@@ -215,23 +198,4 @@ class ConfluentPythonInteropTest {
     return records;
   }
 
-  /** Null when /usr/bin/python3 can import Confluent's Avro serializer, else why not. */
-  private static String whyPythonClientIsMissing() throws IOException, InterruptedException {
-    if (!Files.isExecutable(PYTHON)) {
-      return PYTHON + " not found";
-    }
-    Process check = new ProcessBuilder(PYTHON.toString(), "-c", "import confluent_kafka.schema_registry.avro")
-        .redirectErrorStream(true).start();
-    String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    if (!check.waitFor(30, TimeUnit.SECONDS)) {
-      check.destroyForcibly();
-      return PYTHON + " did not import confluent_kafka within 30 s";
-    }
-    if (check.exitValue() != 0) {
-      String last = output.lines().reduce((first, second) -> second).orElse("");
-      return PYTHON + " cannot import confluent_kafka.schema_registry.avro (" + last + "); it needs the Debian "
-          + "packages python3-confluent-kafka and python3-requests, and fastavro";
-    }
-    return null;
-  }
 }
