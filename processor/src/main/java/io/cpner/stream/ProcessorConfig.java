@@ -2,7 +2,6 @@ package io.cpner.stream;
 
 import io.cpner.registry.RegistryConfig;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -170,8 +169,17 @@ public record ProcessorConfig(
         + ", " + STATE_DIR + "=" + stateDir + ", streams overrides=" + streamsOverrides.keySet() + "]";
   }
 
-  /** Every declared key, for documentation. */
-  public static java.util.List<String> keys() {
-    return Arrays.asList(DEFINITION.names().toArray(String[]::new));
+  /** The reference table of every key (Markdown), as the README shows it. */
+  public static String markdownTable() {
+    StringBuilder b = new StringBuilder("| key | type | default | description |\n|---|---|---|---|\n");
+    for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+      String def = key.hasDefault() ? String.valueOf(key.defaultValue) : "(required)";
+      if (key.name.equals(STATE_DIR)) {
+        def = "${java.io.tmpdir}/cpner-streams";
+      }
+      b.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase()).append(" | `").append(def)
+          .append("` | ").append(key.documentation).append(" |\n");
+    }
+    return b.append("| `streams.*` | | | Passed to Kafka Streams and its clients without the prefix (security, tuning). |\n").toString();
   }
 }
