@@ -32,6 +32,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--batch-sizes", split = ",", defaultValue = "1,8,32", description = "Batch sizes (default ${DEFAULT-VALUE}).")
   List<Integer> batchSizes;
 
+  @Option(names = "--max-padding", split = ",", defaultValue = "1.3",
+      description = "Padding limits to compare: padded/real tokens per pass, 0 = none (default ${DEFAULT-VALUE}).")
+  List<Double> paddingRatios;
+
   @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds per batch size (default ${DEFAULT-VALUE}).")
   double seconds;
 
@@ -47,18 +51,20 @@ final class BenchCommand implements Callable<Integer> {
       List<List<String>> sentences = ConllFile.read(data).sentences().stream().map(LabelledSentence::tokens).toList();
       System.out.printf("%d sentences from %s, prefix %s v%d (P=%d), %d intra-op threads%n", sentences.size(), data,
           prefix.domain(), prefix.version(), prefix.prefixLength(), Runtime.getRuntime().availableProcessors());
-      System.out.printf("%6s %12s %12s %10s%n", "batch", "tokens/s", "sentences/s", "ms/batch");
+      System.out.printf("%6s %8s %12s %12s %10s%n", "batch", "padding", "tokens/s", "sentences/s", "ms/batch");
       for (int batch : batchSizes) {
-        measure(plm, prefix, sentences, batch);
+        for (double padding : paddingRatios) {
+          measure(plm, prefix, sentences, batch, padding);
+        }
       }
       return 0;
     }
   }
 
-  private void measure(Plm plm, DomainPrefix prefix, List<List<String>> sentences, int batch) {
+  private void measure(Plm plm, DomainPrefix prefix, List<List<String>> sentences, int batch, double padding) {
     EngineOptions defaults = EngineOptions.defaults(plm.maxPieces());
     NerEngine engine = new NerEngine(plm,
-        new EngineOptions(defaults.windowPieces(), defaults.windowOverlap(), batch, Math.max(defaults.maxBatchTokens(), batch * 128)));
+        defaults.withBatch(batch, Math.max(defaults.maxBatchTokens(), batch * 128)).withMaxPaddingRatio(padding));
     int cursor = 0;
     // warm-up: a few batches so that lazy native initialisation is not measured
     for (int i = 0; i < 3; i++) {
@@ -81,7 +87,8 @@ final class BenchCommand implements Callable<Integer> {
       cursor = (cursor + batch) % sentences.size();
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
-    System.out.printf("%6d %12.0f %12.1f %10.1f%n", batch, tokens / elapsed, done / elapsed, elapsed * 1000 / batches);
+    System.out.printf("%6d %8s %12.0f %12.1f %10.1f%n", batch, padding == 0 ? "any" : "<=" + padding, tokens / elapsed,
+        done / elapsed, elapsed * 1000 / batches);
   }
 
   private static List<List<String>> chunk(List<List<String>> sentences, int from, int size) {

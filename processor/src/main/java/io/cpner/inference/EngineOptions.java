@@ -7,8 +7,10 @@ package io.cpner.inference;
  * @param windowOverlap pieces neighbouring windows of a long document share, at most a quarter window
  * @param maxBatchRows most windows in one forward pass
  * @param maxBatchTokens most padded tokens (rows x longest row) in one forward pass
+ * @param maxPaddingRatio a forward pass stops taking (length-sorted) rows once its padded tokens would
+ *     exceed this multiple of its real tokens; 0 for no limit
  */
-public record EngineOptions(int windowPieces, int windowOverlap, int maxBatchRows, int maxBatchTokens) {
+public record EngineOptions(int windowPieces, int windowOverlap, int maxBatchRows, int maxBatchTokens, double maxPaddingRatio) {
   public EngineOptions {
     if (windowPieces < 4) {
       throw new IllegalArgumentException("windowPieces must be >= 4, found " + windowPieces);
@@ -19,13 +21,26 @@ public record EngineOptions(int windowPieces, int windowOverlap, int maxBatchRow
     if (maxBatchRows < 1) {
       throw new IllegalArgumentException("maxBatchRows must be >= 1, found " + maxBatchRows);
     }
+    if (maxPaddingRatio != 0 && maxPaddingRatio < 1) {
+      throw new IllegalArgumentException("maxPaddingRatio must be 0 (no limit) or >= 1, found " + maxPaddingRatio);
+    }
     if (maxBatchTokens < windowPieces + 2) {
       throw new IllegalArgumentException("maxBatchTokens must hold one full window (" + (windowPieces + 2) + "), found " + maxBatchTokens);
     }
   }
 
-  /** Full-length windows with a quarter overlap, up to 64 rows or 8192 tokens a pass. */
+  /** Full-length windows with a quarter overlap, up to 64 rows or 8192 tokens a pass, at most 30% padding. */
   public static EngineOptions defaults(int modelMaxPieces) {
-    return new EngineOptions(modelMaxPieces, modelMaxPieces / 4, 64, Math.max(8192, modelMaxPieces + 2));
+    return new EngineOptions(modelMaxPieces, modelMaxPieces / 4, 64, Math.max(8192, modelMaxPieces + 2), 1.3);
+  }
+
+  /** These options with another row limit and token budget. */
+  public EngineOptions withBatch(int rows, int tokens) {
+    return new EngineOptions(windowPieces, windowOverlap, rows, tokens, maxPaddingRatio);
+  }
+
+  /** These options with another padding limit (0: none). */
+  public EngineOptions withMaxPaddingRatio(double ratio) {
+    return new EngineOptions(windowPieces, windowOverlap, maxBatchRows, maxBatchTokens, ratio);
   }
 }

@@ -119,14 +119,28 @@ public final class NerEngine implements DocumentTagger {
     int start = 0;
     while (start < rows.size()) {
       int end = start;
-      while (end < rows.size() && end - start < options.maxBatchRows()
-          && (long) (end - start + 1) * rows.get(end).length() <= options.maxBatchTokens()) {
+      long real = 0;
+      while (end < rows.size() && fits(end - start, real, rows.get(end).length())) {
+        real += rows.get(end).length();
         end++;
       }
       runBatch(rows.subList(start, end), docs, predictions);
       start = end;
     }
     return predictions;
+  }
+
+  /**
+   * Whether one more row of {@code length} pieces (the longest so far, rows being sorted) fits a
+   * pass that already holds {@code rows} rows of {@code real} pieces. The first row always fits.
+   */
+  private boolean fits(int rows, long real, int length) {
+    if (rows == 0) {
+      return true;
+    }
+    long padded = (long) (rows + 1) * length;
+    return rows < options.maxBatchRows() && padded <= options.maxBatchTokens()
+        && (options.maxPaddingRatio() == 0 || padded <= options.maxPaddingRatio() * (real + length));
   }
 
   /** One forward pass over rows of possibly different domains, then each domain's head on its words. */

@@ -52,7 +52,7 @@ class NerEngineTest {
   @Test
   void shouldTagEveryWordOfALongTextOnceAcrossWindows() {
     // given windows of 16 pieces sharing 4, and a text of 300 words (far more than one window)
-    NerEngine windowed = new NerEngine(plm, new EngineOptions(16, 4, 8, 512));
+    NerEngine windowed = new NerEngine(plm, new EngineOptions(16, 4, 8, 512, 1.3));
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < 60; i++) {
       text.append("Alpha beta, gamma-delta ").append(i).append(". ");
