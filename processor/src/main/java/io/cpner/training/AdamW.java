@@ -40,10 +40,9 @@ final class AdamW {
    * One update with learning rate {@code lr}, then zeroes the gradients. Call outside any gradient
    * collector (no graph is recorded for in-place updates there).
    *
-   * @return the gradient norm before clipping
+   * @return false, with nothing updated and the gradients zeroed, if a gradient is not finite
    */
-  double step(NDManager scope, double lr) {
-    step++;
+  boolean step(NDManager scope, double lr) {
     // temporaries computed from long-lived arrays belong to this step's scope
     m.forEach(a -> a.tempAttach(scope));
     v.forEach(a -> a.tempAttach(scope));
@@ -53,9 +52,14 @@ final class AdamW {
       NDArray g = p.getGradient();
       g.attach(scope);
       grads.add(g);
-      squared += g.square().sum().getFloat();
+      squared += g.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).square().sum().getDouble();
     }
     double norm = Math.sqrt(squared);
+    if (!Double.isFinite(norm)) {
+      grads.forEach(g -> g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f)); // NaN - NaN is NaN: overwrite instead
+      return false;
+    }
+    step++;
     float clip = norm > clipNorm ? (float) (clipNorm / (norm + 1e-6)) : 1f;
     float correction1 = 1f - (float) Math.pow(BETA1, step);
     float correction2 = 1f - (float) Math.pow(BETA2, step);
@@ -72,6 +76,6 @@ final class AdamW {
       p.subi(update.muli((float) rate));
       grads.get(i).subi(grads.get(i)); // zero the gradient in place for the next backward pass
     }
-    return norm;
+    return true;
   }
 }

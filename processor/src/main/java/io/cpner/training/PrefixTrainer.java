@@ -40,6 +40,7 @@ final class PrefixTrainer {
   private final PrefixedEncoder encoder;
   private final NerEngine engine;
   private final WindowEncoder windows;
+  private int skippedSteps;
 
   PrefixTrainer(Plm plm, TrainingOptions options, ProgressBar progress) {
     this.plm = plm;
@@ -82,14 +83,19 @@ final class PrefixTrainer {
     while (epoch < options.epochs() && (options.patience() == 0 || epoch - bestEpoch < options.patience())) {
       epoch++;
       double lossSum = 0;
+      int counted = 0;
       List<List<TrainingExamples.Example>> batches = batches(examples, perEpoch, random);
       for (int b = 0; b < batches.size(); b++) {
         double loss = step(manager, model, optimizer, batches.get(b), schedule.at(step));
-        lossSum += loss;
+        if (!Double.isNaN(loss)) {
+          lossSum += loss;
+          counted++;
+        }
         step++;
-        progress.step(epoch, options.epochs(), b + 1, batches.size(), lossSum / (b + 1), Math.max(bestF1, 0), step, totalSteps);
+        progress.step(epoch, options.epochs(), b + 1, batches.size(), lossSum / Math.max(1, counted), Math.max(bestF1, 0), step,
+            totalSteps);
       }
-      losses.add(lossSum / batches.size());
+      losses.add(lossSum / Math.max(1, counted));
       double f1 = dev.isEmpty() ? 0 : Evaluation.score(engine, toPrefix(model, metadata.apply(0)), dev).f1() * 100;
       devF1s.add(f1);
       if (f1 > bestF1) {
@@ -114,7 +120,11 @@ final class PrefixTrainer {
         collector.backward(lossArray);
         loss = lossArray.getFloat();
       }
-      optimizer.step(scope, lr);
+      if (!Float.isFinite(loss) || !optimizer.step(scope, lr)) {
+        skippedSteps++; // an overflow must not poison the parameters: drop this step's gradients
+        progress.message("skipped a step with a non-finite loss or gradient (" + skippedSteps + " so far)");
+        return Double.NaN;
+      }
       return loss;
     }
   }
