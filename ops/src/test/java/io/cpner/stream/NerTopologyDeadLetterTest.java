@@ -70,6 +70,50 @@ class NerTopologyDeadLetterTest {
   }
 
   /** The real engine, except that a batch holding a text with {@code marker} fails; records each batch's size. */
+  @Test
+  void shouldDeadLetterTheInputOfAnUnexpectedProcessingErrorAndKeepGoing() {
+    // given a tagger that fails where the topology does not expect it (counting a document's tokens)
+    DocumentTagger crashing = new DocumentTagger() {
+      @Override
+      public List<List<Entity>> tag(List<NerEngine.Request> requests) {
+        return engine.tag(requests);
+      }
+
+      @Override
+      public int countTokens(String text) {
+        if (text.contains("CRASH")) {
+          throw new IllegalStateException("unexpected failure on CRASH");
+        }
+        return engine.countTokens(text);
+      }
+
+      @Override
+      public String modelId() {
+        return engine.modelId();
+      }
+    };
+    try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 1), serdes, plm, crashing,
+        stateDir, registry.url())) {
+      t.publish(update(capitalised, "news", 1));
+      Document crash = document("crash", "news", "This CRASH is unexpected.");
+      Document fine = document("fine", "news", "Alice met Bob.");
+      // when
+      byte[] crashBytes = t.pipe(crash, T0 + 1);
+      t.pipe(fine, T0 + 2);
+      // then the exception handler dead-letters the input with its original bytes, and the next document flows
+      DeadLetter letter = t.nextDeadLetter().value();
+      assertEquals(DeadLetterReason.PROCESSING_ERROR, letter.getReason());
+      assertTrue(letter.getDetail().startsWith("processing failed in route: java.lang.IllegalStateException: unexpected failure on CRASH"),
+          letter.getDetail());
+      assertEquals(TopologyHarness.INPUT, letter.getSourceTopic());
+      assertEquals(0L, letter.getSourceOffset());
+      assertEquals(java.nio.ByteBuffer.wrap(crashBytes), letter.getValue());
+      assertTrue(t.deadLetters.isEmpty());
+      assertEquals("fine", t.nextResult().key());
+      assertTrue(t.results.isEmpty());
+    }
+  }
+
   private static final class FailingOnMarker implements DocumentTagger {
     private final String marker;
     final List<Integer> batchSizes = Collections.synchronizedList(new ArrayList<>());

@@ -63,6 +63,18 @@ public record RegistryConfig(
     return new RegistryConfig(parseUrl(url), null, null, true, DEFAULT_REQUEST_TIMEOUT);
   }
 
+  /** The settings as {@link #fromMap} reads them, e.g. to hand them to a component Kafka configures. */
+  public Map<String, String> toMap() {
+    Map<String, String> settings = new java.util.HashMap<>();
+    settings.put(URL, url.toString());
+    if (basicAuthUser != null) {
+      settings.put(BASIC_AUTH_USER_INFO, basicAuthUser + ":" + basicAuthPassword);
+    }
+    settings.put(AUTO_REGISTER, String.valueOf(autoRegister));
+    settings.put(REQUEST_TIMEOUT_MS, String.valueOf(requestTimeout.toMillis()));
+    return settings;
+  }
+
   /**
    * Parses Confluent-style settings: {@link #URL} (required), {@link #BASIC_AUTH_USER_INFO}
    * ({@code user:password}), {@link #AUTO_REGISTER} (default {@code true}) and

@@ -41,9 +41,11 @@ public final class NerStreamsApp implements AutoCloseable {
     // the input is read as bytes and decoded by the topology, which dead-letters what it cannot decode
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class);
-    // a processing error the topology did not expect is logged and the record skipped, never a dead application
-    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-        org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler.class);
+    // an error the topology did not expect dead-letters the input and processing goes on
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+    p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+    p.put(DeadLetterExceptionHandler.DEAD_LETTER_TOPIC, config.deadLetterTopic());
+    config.registryConfig().toMap().forEach(p::put);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     p.putAll(config.streamsOverrides());
