@@ -1,7 +1,6 @@
 package io.cpner.stream;
 
 import static io.cpner.stream.TopologyHarness.INPUT;
-import static io.cpner.stream.TopologyHarness.START;
 import static io.cpner.stream.TopologyHarness.assertResult;
 import static io.cpner.stream.TopologyHarness.document;
 import static io.cpner.stream.TopologyHarness.update;
@@ -9,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cpner.SharedPlm;
-import io.cpner.TestPrefixes;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.Document;
@@ -18,56 +15,23 @@ import io.cpner.avro.NerResult;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.inference.Entity;
 import io.cpner.inference.NerEngine;
-import io.cpner.model.Plm;
-import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
-import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixMetadata;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bad input never stops the topology: every kind of bad record goes to the dead-letter topic with its
  * reason, source coordinates and original bytes, the records after it are still tagged, and a document
  * whose tagging fails is dead-lettered alone while the rest of its batch gets results.
  */
-class NerTopologyDeadLetterTest {
-  private static final long T0 = START.toEpochMilli();
+class NerTopologyDeadLetterTest extends TopologyTestBase {
   private static final int MAX_CHARS = 40;
-
-  private static EmbeddedSchemaRegistry registry;
-  private static TopicSerdes serdes;
-  private static Plm plm;
-  private static NerEngine engine;
-  private static DomainPrefix capitalised;
-
-  @TempDir
-  Path stateDir;
-
-  @BeforeAll
-  static void start() {
-    registry = TopologyHarness.startRegistry(NerTopologyDeadLetterTest.class);
-    serdes = TopologyHarness.serdes(registry);
-    plm = SharedPlm.get();
-    engine = new NerEngine(plm);
-    capitalised = TestPrefixes.capitalisedWords(plm);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
 
   /** The real engine, except that a batch holding a text with {@code marker} fails; records each batch's size. */
   @Test

@@ -1,73 +1,39 @@
 package io.cpner.stream;
 
 import static io.cpner.stream.TopologyHarness.CONTROL;
-import static io.cpner.stream.TopologyHarness.START;
 import static io.cpner.stream.TopologyHarness.assertResult;
 import static io.cpner.stream.TopologyHarness.document;
 import static io.cpner.stream.TopologyHarness.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cpner.SharedPlm;
 import io.cpner.TestPrefixes;
 import io.cpner.avro.Document;
 import io.cpner.avro.PlmRef;
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.inference.Entity;
 import io.cpner.inference.NerEngine;
-import io.cpner.model.Plm;
 import io.cpner.model.PlmConfig;
 import io.cpner.model.Sha256;
-import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.HeadInput;
 import io.cpner.stream.PrefixUpdateStatus.Rejection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.TestInputTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The control topic in the topology: a valid update is installed and tags the documents after it;
  * an invalid one (shape, checksum, version, PLM, ...) is rejected, counted under its reason, and the
  * installed prefix stays in use.
  */
-class NerTopologyPrefixUpdateTest {
-  private static final long T0 = START.toEpochMilli();
+class NerTopologyPrefixUpdateTest extends TopologyTestBase {
   private static final String WHERE = CONTROL + " record with key 'news'";
-
-  private static EmbeddedSchemaRegistry registry;
-  private static TopicSerdes serdes;
-  private static Plm plm;
-  private static NerEngine engine;
-  private static DomainPrefix capitalised;
-
-  @TempDir
-  Path stateDir;
-
-  @BeforeAll
-  static void start() {
-    registry = TopologyHarness.startRegistry(NerTopologyPrefixUpdateTest.class);
-    serdes = TopologyHarness.serdes(registry);
-    plm = SharedPlm.get();
-    engine = new NerEngine(plm);
-    capitalised = TestPrefixes.capitalisedWords(plm);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
 
   /** A topology that runs every document at once, with news v1 (capitalised words are things) installed. */
   private TopologyHarness withNewsV1() {

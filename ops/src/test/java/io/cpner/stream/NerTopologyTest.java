@@ -1,6 +1,5 @@
 package io.cpner.stream;
 
-import static io.cpner.stream.TopologyHarness.START;
 import static io.cpner.stream.TopologyHarness.assertResult;
 import static io.cpner.stream.TopologyHarness.document;
 import static io.cpner.stream.TopologyHarness.spans;
@@ -8,57 +7,24 @@ import static io.cpner.stream.TopologyHarness.update;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cpner.SharedPlm;
 import io.cpner.TestPrefixes;
 import io.cpner.avro.Document;
 import io.cpner.avro.NerResult;
 import io.cpner.inference.Entity;
 import io.cpner.inference.NerEngine;
-import io.cpner.model.Plm;
-import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.stream.TopologyHarness.Span;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The topology end to end in a {@link org.apache.kafka.streams.TopologyTestDriver} with the real
  * model and real schema-registry serdes: results of valid documents, the three flush rules of the
  * batching stage, mixed-domain batches and the fallback policy.
  */
-class NerTopologyTest {
-  private static final long T0 = START.toEpochMilli();
-
-  private static EmbeddedSchemaRegistry registry;
-  private static TopicSerdes serdes;
-  private static Plm plm;
-  private static NerEngine engine;
-  private static DomainPrefix capitalised;
-
-  @TempDir
-  Path stateDir;
-
-  @BeforeAll
-  static void start() {
-    registry = TopologyHarness.startRegistry(NerTopologyTest.class);
-    serdes = TopologyHarness.serdes(registry);
-    plm = SharedPlm.get();
-    engine = new NerEngine(plm);
-    capitalised = TestPrefixes.capitalisedWords(plm);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-  }
+class NerTopologyTest extends TopologyTestBase {
 
   private TopologyHarness harness(Map<String, ?> settings) {
     return new TopologyHarness(settings, serdes, plm, engine, stateDir, registry.url());

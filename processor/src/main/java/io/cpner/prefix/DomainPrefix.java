@@ -144,6 +144,13 @@ public final class DomainPrefix {
     }
   }
 
+  /** A copy of what a read-only view holds, e.g. {@code copyOf(prefix.key(0))}. */
+  public static float[] copyOf(FloatBuffer view) {
+    float[] out = new float[view.remaining()];
+    view.duplicate().get(out);
+    return out;
+  }
+
   private float[] checked(float[] array, int expected, String name) {
     if (array.length != expected) {
       throw new IllegalArgumentException("prefix for '" + metadata.domain() + "': " + name + " expected " + expected

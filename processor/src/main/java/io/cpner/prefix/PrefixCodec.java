@@ -64,12 +64,12 @@ public final class PrefixCodec {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
     long[] kvShape = {prefix.heads(), prefix.prefixLength(), prefix.headDim()};
     for (int i = 0; i < prefix.layers(); i++) {
-      tensors.put(keyName(i), Safetensors.Tensor.ofFloats(keyName(i), kvShape, toArray(prefix.key(i))));
-      tensors.put(valueName(i), Safetensors.Tensor.ofFloats(valueName(i), kvShape, toArray(prefix.value(i))));
+      tensors.put(keyName(i), Safetensors.Tensor.ofFloats(keyName(i), kvShape, DomainPrefix.copyOf(prefix.key(i))));
+      tensors.put(valueName(i), Safetensors.Tensor.ofFloats(valueName(i), kvShape, DomainPrefix.copyOf(prefix.value(i))));
     }
     int labels = prefix.labels().size();
-    tensors.put("head.weight", Tensor.ofFloats("head.weight", new long[] {prefix.headInputWidth(), labels}, toArray(prefix.headWeight())));
-    tensors.put("head.bias", Tensor.ofFloats("head.bias", new long[] {labels}, toArray(prefix.headBias())));
+    tensors.put("head.weight", Tensor.ofFloats("head.weight", new long[] {prefix.headInputWidth(), labels}, DomainPrefix.copyOf(prefix.headWeight())));
+    tensors.put("head.bias", Tensor.ofFloats("head.bias", new long[] {labels}, DomainPrefix.copyOf(prefix.headBias())));
     byte[] tensorBytes = Safetensors.toBytes(tensors, Map.of("format", "cpner-prefix", "domain", prefix.domain()));
     PrefixMetadata metadata = prefix.metadata().withTensorsSha256(Sha256.hex(tensorBytes));
     try {
@@ -144,11 +144,7 @@ public final class PrefixCodec {
     return t.toFloats();
   }
 
-  private static float[] toArray(java.nio.FloatBuffer buffer) {
-    float[] out = new float[buffer.remaining()];
-    buffer.duplicate().get(out);
-    return out;
-  }
+
 
   private static String keyName(int layer) {
     return "layers." + layer + ".key";

@@ -37,6 +37,6 @@ final class PrefixAverage {
     }
     DomainPrefix owner = prefixes.get(prefixes.size() - 1);
     return new DomainPrefix(metadata, first.heads(), first.headDim(), keys, values,
-        PrefixTraining.floats(owner.headWeight()), PrefixTraining.floats(owner.headBias()));
+        DomainPrefix.copyOf(owner.headWeight()), DomainPrefix.copyOf(owner.headBias()));
   }
 }

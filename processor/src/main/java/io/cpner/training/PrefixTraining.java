@@ -56,7 +56,7 @@ public final class PrefixTraining {
     try (NDManager manager = plm.manager().newSubManager()) {
       DomainPrefix average = PrefixAverage.of(List.of(source, warmup), new double[] {0.5, 0.5}, warmup.metadata());
       ReparameterizedPrefix model = new ReparameterizedPrefix(manager, plm.config(), options, headIn(), data.labels().size(),
-          random, average, floats(warmup.headWeight()), floats(warmup.headBias()));
+          random, average, DomainPrefix.copyOf(warmup.headWeight()), DomainPrefix.copyOf(warmup.headBias()));
       List<SourceWeight> sources = List.of(new SourceWeight(source.domain(), 0.5));
       return run(manager, model, random, data, f1 -> metadata(domain, version, PrefixKind.TRAINED, sources, data, f1));
     }
@@ -68,7 +68,7 @@ public final class PrefixTraining {
     Random random = new Random(options.seed());
     try (NDManager manager = plm.manager().newSubManager()) {
       ReparameterizedPrefix target = new ReparameterizedPrefix(manager, plm.config(), options, headIn(), data.labels().size(),
-          random, warmup, floats(warmup.headWeight()), floats(warmup.headBias()));
+          random, warmup, DomainPrefix.copyOf(warmup.headWeight()), DomainPrefix.copyOf(warmup.headBias()));
       float[] labelSimilarity = CollaborativeFusion.labelSimilarity(plm, data.types(),
           sources.stream().map(PrefixTraining::types).toList());
       CollaborativeFusion model = new CollaborativeFusion(manager, target, sources, labelSimilarity, plm.config().hidden(),
@@ -115,9 +115,5 @@ public final class PrefixTraining {
     return prefix.labels().stream().filter(l -> l.startsWith("B-")).map(l -> l.substring(2)).toList();
   }
 
-  static float[] floats(java.nio.FloatBuffer buffer) {
-    float[] out = new float[buffer.remaining()];
-    buffer.duplicate().get(out);
-    return out;
-  }
+
 }

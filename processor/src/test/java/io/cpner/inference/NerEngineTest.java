@@ -115,7 +115,7 @@ class NerEngineTest {
     DomainPrefix a = TestPrefixes.random(plm, "a", 10, 11);
     DomainPrefix b = TestPrefixes.random(plm, "a", 10, 12);
     DomainPrefix bWithHeadOfA = new DomainPrefix(a.metadata(), a.heads(), a.headDim(),
-        keys(b), values(b), toArray(a.headWeight()), toArray(a.headBias()));
+        keys(b), values(b), DomainPrefix.copyOf(a.headWeight()), DomainPrefix.copyOf(a.headBias()));
     String text = "Barack Obama visited the Brandenburg Gate in Berlin yesterday afternoon.";
     List<List<Entity>> r = engine.tag(List.of(new NerEngine.Request(text, a), new NerEngine.Request(text, bWithHeadOfA)));
     double scoreA = r.get(0).stream().mapToDouble(Entity::score).sum();
@@ -126,7 +126,7 @@ class NerEngineTest {
   private static List<float[]> keys(DomainPrefix p) {
     List<float[]> out = new ArrayList<>();
     for (int i = 0; i < p.layers(); i++) {
-      out.add(toArray(p.key(i)));
+      out.add(DomainPrefix.copyOf(p.key(i)));
     }
     return out;
   }
@@ -134,14 +134,10 @@ class NerEngineTest {
   private static List<float[]> values(DomainPrefix p) {
     List<float[]> out = new ArrayList<>();
     for (int i = 0; i < p.layers(); i++) {
-      out.add(toArray(p.value(i)));
+      out.add(DomainPrefix.copyOf(p.value(i)));
     }
     return out;
   }
 
-  private static float[] toArray(java.nio.FloatBuffer b) {
-    float[] out = new float[b.remaining()];
-    b.duplicate().get(out);
-    return out;
-  }
+
 }

@@ -36,10 +36,10 @@ class PrefixCodecTest {
     assertEquals(original.metadata().withTensorsSha256(read.metadata().tensorsSha256()), read.metadata());
     assertEquals(64, read.metadata().tensorsSha256().length());
     for (int i = 0; i < original.layers(); i++) {
-      assertArrayEquals(array(original.key(i)), array(read.key(i)));
-      assertArrayEquals(array(original.value(i)), array(read.value(i)));
+      assertArrayEquals(DomainPrefix.copyOf(original.key(i)), DomainPrefix.copyOf(read.key(i)));
+      assertArrayEquals(DomainPrefix.copyOf(original.value(i)), DomainPrefix.copyOf(read.value(i)));
     }
-    assertArrayEquals(array(original.headWeight()), array(read.headWeight()));
+    assertArrayEquals(DomainPrefix.copyOf(original.headWeight()), DomainPrefix.copyOf(read.headWeight()));
     read.requireCompatible(plm.identity());
   }
 
@@ -74,7 +74,7 @@ class PrefixCodecTest {
     PrefixMetadata other = new PrefixMetadata(m.domain(), m.version(), m.kind(), m.labels(), m.sources(), null, null,
         "bert-base-cased", "ab".repeat(32), m.prefixLength(), m.headInput(), null, m.createdAt());
     DomainPrefix foreign = new DomainPrefix(other, prefix.heads(), prefix.headDim(), keys(prefix), keys(prefix),
-        array(prefix.headWeight()), array(prefix.headBias()));
+        DomainPrefix.copyOf(prefix.headWeight()), DomainPrefix.copyOf(prefix.headBias()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> foreign.requireCompatible(plm.identity()));
     assertTrue(e.getMessage().contains("was made for PLM bert-base-cased"), e.getMessage());
   }
@@ -84,7 +84,7 @@ class PrefixCodecTest {
     DomainPrefix prefix = TestPrefixes.random(plm, "politics", 2, 5);
     List<float[]> threeLayers = keys(prefix).subList(0, 3);
     DomainPrefix shallow = new DomainPrefix(prefix.metadata(), prefix.heads(), prefix.headDim(), threeLayers, threeLayers,
-        array(prefix.headWeight()), array(prefix.headBias()));
+        DomainPrefix.copyOf(prefix.headWeight()), DomainPrefix.copyOf(prefix.headBias()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> shallow.requireCompatible(plm.identity()));
     assertTrue(e.getMessage().contains("(layers, heads, headDim) = (3, 12, 32), the PLM expects (6, 12, 32)"), e.getMessage());
   }
@@ -117,14 +117,10 @@ class PrefixCodecTest {
   private static List<float[]> keys(DomainPrefix p) {
     List<float[]> out = new ArrayList<>();
     for (int i = 0; i < p.layers(); i++) {
-      out.add(array(p.key(i)));
+      out.add(DomainPrefix.copyOf(p.key(i)));
     }
     return out;
   }
 
-  private static float[] array(java.nio.FloatBuffer b) {
-    float[] out = new float[b.remaining()];
-    b.duplicate().get(out);
-    return out;
-  }
+
 }

@@ -55,9 +55,9 @@ class CollaborativeFusionTest {
       TrainablePrefix.Tensors fused = fusion.materialise(scope, false);
       // then every layer's keys and values equal (p_t + w_a p_a + w_b p_b) / 2
       for (int layer = 0; layer < plm.config().layers(); layer++) {
-        float[] pt = PrefixTraining.floats(warmup.value(layer));
-        float[] pa = PrefixTraining.floats(sources.get(0).value(layer));
-        float[] pb = PrefixTraining.floats(sources.get(1).value(layer));
+        float[] pt = DomainPrefix.copyOf(warmup.value(layer));
+        float[] pa = DomainPrefix.copyOf(sources.get(0).value(layer));
+        float[] pb = DomainPrefix.copyOf(sources.get(1).value(layer));
         float[] expected = new float[pt.length];
         for (int i = 0; i < pt.length; i++) {
           expected[i] = (pt[i] + w[0] * pa[i] + w[1] * pb[i]) / 2;

@@ -56,9 +56,9 @@ class PrefixTrainingTest {
     DomainPrefix a = new PrefixTraining(plm, tiny(1, 7), ProgressBar.silent()).trainAlone("people", 1, data, List.of()).prefix();
     DomainPrefix b = new PrefixTraining(plm, tiny(1, 7), ProgressBar.silent()).trainAlone("people", 1, data, List.of()).prefix();
     DomainPrefix c = new PrefixTraining(plm, tiny(1, 8), ProgressBar.silent()).trainAlone("people", 1, data, List.of()).prefix();
-    assertArrayEquals(PrefixTraining.floats(a.key(3)), PrefixTraining.floats(b.key(3)));
-    assertArrayEquals(PrefixTraining.floats(a.headWeight()), PrefixTraining.floats(b.headWeight()));
-    assertFalse(java.util.Arrays.equals(PrefixTraining.floats(a.key(3)), PrefixTraining.floats(c.key(3))));
+    assertArrayEquals(DomainPrefix.copyOf(a.key(3)), DomainPrefix.copyOf(b.key(3)));
+    assertArrayEquals(DomainPrefix.copyOf(a.headWeight()), DomainPrefix.copyOf(b.headWeight()));
+    assertFalse(java.util.Arrays.equals(DomainPrefix.copyOf(a.key(3)), DomainPrefix.copyOf(c.key(3))));
   }
 
   @Test
@@ -67,7 +67,7 @@ class PrefixTrainingTest {
     List<String> labels = List.of("O", "B-person", "I-person", "B-robot", "I-robot");
     int in = source.headInputWidth();
     HeadInit init = HeadInit.from(labels, in, List.of(source), new java.util.Random(1));
-    float[] sw = PrefixTraining.floats(source.headWeight());
+    float[] sw = DomainPrefix.copyOf(source.headWeight());
     int sn = source.labels().size();
     int srcPerson = source.labels().indexOf("B-person");
     for (int i = 0; i < in; i += 37) {
