@@ -39,3 +39,16 @@ if alternatives:
     manifest["demoUpdate"] = {"domain": "politics", "run": alternatives[0]}
 (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
 print(json.dumps({d: (m["method"], m["devF1"]) for d, m in manifest["domains"].items()}))
+
+# the README's table
+print()
+print("| domain | shipped | dev F1 alone | dev F1 single-source (conll2003) | dev F1 multi-source | fusion weights of the multi-source run | training time (shipped) | CP-NER paper, test F1 (T5-base) |")
+print("|---|---|---|---|---|---|---|---|")
+for domain, m in manifest["domains"].items():
+    methods = m["methods"]
+    def f1(method):
+        return f'{methods[method]["devF1"]:.2f}' if method in methods else "-"
+    weights = methods.get("multi-source", {}).get("sourceWeights", {})
+    w = ", ".join(f"{k} {v:.2f}" for k, v in weights.items()) if weights else "-"
+    paper = f'{m["paperTestF1"]:.2f}' if m["paperTestF1"] else "-"
+    print(f'| {domain} | {m["method"]} | {f1("alone")} | {f1("single-source")} | {f1("multi-source")} | {w} | {m["trainingSeconds"]} s | {paper} |')
