@@ -7,16 +7,22 @@ import io.cpner.model.Plm;
 import io.cpner.ops.embedded.EmbeddedKafka;
 import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
 import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.Ed25519Keys;
+import io.cpner.prefix.PrefixSigningKey;
+import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.NerProcessor;
 import io.cpner.stream.ProcessorConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
@@ -25,9 +31,9 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code cpner demo}: everything in one process, no docker. An in-process single-node KRaft broker
- * and schema registry, the shipped prefixes published to the control topic, the processor, sample
- * traffic across all domains (and a few bad records), a re-fused prefix published mid-stream, and a
- * summary at the end.
+ * and schema registry, the shipped prefixes signed with a throwaway key and published to the control
+ * topic, the processor (trusting that key alone), sample traffic across all domains (and a few bad
+ * records), a re-fused prefix published mid-stream, and a summary at the end.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run broker, schema registry, processor and sample traffic in-process; show results live.")
@@ -61,6 +67,8 @@ final class DemoCommand implements Callable<Integer> {
       settings.put(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       settings.put(ProcessorConfig.STATE_DIR, Files.createTempDirectory("cpner-demo-state").toString());
       settings.put(ProcessorConfig.APPLICATION_ID, "cpner-demo");
+      // a throwaway signing key, trusted by this processor alone: the demo publishes signed updates
+      PrefixSigningKey signingKey = throwawaySigningKey(settings);
       try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(kafka.bootstrapServers()))) {
         settings.put(ProcessorConfig.REGISTRY_URL, registry.url());
         ProcessorConfig config = ProcessorConfig.parse(settings);
@@ -69,11 +77,12 @@ final class DemoCommand implements Callable<Integer> {
         SchemaRegistryClient client = new SchemaRegistryClient(config.registryConfig());
 
         List<DomainPrefix> shipped = PrefixDirectory.list(plm, prefixesDir);
-        try (PrefixPublisher publisher = new PrefixPublisher(kafka.bootstrapServers(), Map.of(), client, config.controlTopic())) {
+        try (PrefixPublisher publisher = new PrefixPublisher(kafka.bootstrapServers(), Map.of(), client, config.controlTopic(),
+            Optional.of(signingKey))) {
           for (DomainPrefix p : shipped) {
             publisher.publish(p);
           }
-          console.step("published " + shipped.size() + " prefixes: " + shipped.stream().map(p -> p.domain() + " v" + p.version()).toList());
+          console.step("published " + shipped.size() + " prefixes, " + publisher.signing() + ": " + shipped.stream().map(p -> p.domain() + " v" + p.version()).toList());
           try (NerProcessor processor = NerProcessor.start(config, plm);
               DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), config, AvroSerde.forClass(Document.class, client, false),
                   AvroSerde.forClass(NerResult.class, client, false), AvroSerde.forClass(DeadLetter.class, client, false))) {
@@ -112,6 +121,17 @@ final class DemoCommand implements Callable<Integer> {
     kafka.createTopic(config.outputTopic(), 2, false);
     kafka.createTopic(config.deadLetterTopic(), 1, false);
     kafka.createTopic(config.controlTopic(), 1, true);
+    kafka.createTopic(config.statusTopic(), 1, false);
+  }
+
+  /** A new key pair: its public half written to a trusted-keys file the processor is configured with. */
+  private static PrefixSigningKey throwawaySigningKey(Map<String, String> settings) throws IOException {
+    KeyPair pair = Ed25519Keys.generate();
+    PrefixSigningKey key = new PrefixSigningKey("demo-" + Long.toHexString(System.nanoTime()), pair.getPrivate());
+    Path trusted = Files.createTempDirectory("cpner-demo-keys").resolve("trusted-keys.properties");
+    Files.writeString(trusted, TrustedKeys.line(key.keyId(), pair.getPublic()) + "\n");
+    settings.put(ProcessorConfig.TRUSTED_KEYS, trusted.toString());
+    return key;
   }
 
   private static void awaitRunning(NerProcessor processor, int prefixes, DemoConsole console) throws InterruptedException {

@@ -2,23 +2,32 @@ package io.cpner.ops;
 
 import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.PrefixSigningKey;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.ProcessorConfig;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code cpner publish}: sends prefix directories to the control topic; running processors hot-swap them. */
+/**
+ * {@code cpner publish}: sends prefix directories to the control topic, signed with an Ed25519 key
+ * (or, explicitly, unsigned); running processors verify and hot-swap them.
+ */
 @Command(name = "publish", mixinStandardHelpOptions = true,
-    description = "Publish prefix directories to the control topic (keyed by domain); running processors install them live.")
+    description = "Publish prefix directories to the control topic (keyed by domain), signed; running processors verify and install them live.")
 final class PublishCommand implements Callable<Integer> {
   @Mixin ConfigFileOption config;
   @Mixin PlmOption plmOption;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  SigningOptions signing;
 
   @Option(names = "--version", description = "Publish as this version instead of the one in prefix.json.")
   Long version;
@@ -29,17 +38,18 @@ final class PublishCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ProcessorConfig c = config.load();
+    Optional<PrefixSigningKey> signingKey = signing.load();
     try (Plm plm = plmOption.load();
         PrefixPublisher publisher = new PrefixPublisher(c.bootstrapServers(), c.streamsOverrides(),
-            new SchemaRegistryClient(c.registryConfig()), c.controlTopic())) {
+            new SchemaRegistryClient(c.registryConfig()), c.controlTopic(), signingKey)) {
       for (Path dir : dirs) {
         DomainPrefix prefix = PrefixLoading.loadFor(plm, dir);
         if (version != null) {
           prefix = prefix.withVersion(version);
         }
         RecordMetadata at = publisher.publish(prefix);
-        System.out.printf("published %s v%d (%s) to %s-%d@%d%n", prefix.domain(), prefix.version(), dir, at.topic(),
-            at.partition(), at.offset());
+        System.out.printf("published %s v%d (%s, %s) to %s-%d@%d%n", prefix.domain(), prefix.version(), dir,
+            publisher.signing(), at.topic(), at.partition(), at.offset());
       }
       return 0;
     }

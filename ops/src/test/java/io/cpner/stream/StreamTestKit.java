@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.ops.embedded.SharedKafka;
 import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.Ed25519Keys;
+import io.cpner.prefix.PrefixSigningKey;
+import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,8 +30,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 
-/** What the processor's broker tests share: a configuration with topics of their own, publishing, waiting, reading. */
+/**
+ * What the processor's broker tests share: a configuration with topics of their own, publishing
+ * (signed with a test key the configuration trusts), waiting, reading.
+ */
 final class StreamTestKit {
+  private static final KeyPair TEST_KEYS = Ed25519Keys.generate();
+  static final PrefixSigningKey SIGNING_KEY = new PrefixSigningKey("test-publisher", TEST_KEYS.getPrivate());
+
   private StreamTestKit() {}
 
   /** A configuration whose topics, application id and state are this run's alone; topics are created. */
@@ -39,7 +50,12 @@ final class StreamTestKit {
     m.put(ProcessorConfig.OUTPUT_TOPIC, "entities-" + run);
     m.put(ProcessorConfig.DEAD_LETTER_TOPIC, "dlq-" + run);
     m.put(ProcessorConfig.CONTROL_TOPIC, "prefix-updates-" + run);
-    m.put(ProcessorConfig.STATE_DIR, Files.createTempDirectory("cpner-" + run).toString());
+    m.put(ProcessorConfig.STATUS_TOPIC, "prefix-status-" + run);
+    Path state = Files.createTempDirectory("cpner-" + run);
+    m.put(ProcessorConfig.STATE_DIR, state.toString());
+    Path trusted = Files.writeString(state.resolveSibling(state.getFileName() + "-trusted-keys.properties"),
+        TrustedKeys.line(SIGNING_KEY.keyId(), TEST_KEYS.getPublic()) + "\n");
+    m.put(ProcessorConfig.TRUSTED_KEYS, trusted.toString());
     m.put(ProcessorConfig.BATCH_MAX_DELAY_MS, "20");
     m.putAll(extra);
     ProcessorConfig config = ProcessorConfig.parse(m);
@@ -48,6 +64,7 @@ final class StreamTestKit {
     kafka.createTopic(config.outputTopic(), partitions, false);
     kafka.createTopic(config.deadLetterTopic(), 1, false);
     kafka.createTopic(config.controlTopic(), 1, true);
+    kafka.createTopic(config.statusTopic(), 1, false);
     return config;
   }
 
@@ -60,7 +77,8 @@ final class StreamTestKit {
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()), new StringSerializer(),
         AvroSerde.forClass(PrefixUpdate.class, client(registryUrl), false).serializer())) {
       for (DomainPrefix p : prefixes) {
-        producer.send(new ProducerRecord<>(config.controlTopic(), p.domain(), PrefixUpdates.toUpdate(p))).get();
+        producer.send(new ProducerRecord<>(config.controlTopic(), p.domain(),
+            PrefixSignatures.sign(PrefixUpdates.toUpdate(p), SIGNING_KEY))).get();
       }
     }
   }

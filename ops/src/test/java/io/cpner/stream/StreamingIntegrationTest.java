@@ -7,12 +7,14 @@ import io.cpner.SharedPlm;
 import io.cpner.TestPrefixes;
 import io.cpner.avro.Document;
 import io.cpner.avro.NerResult;
+import io.cpner.avro.PrefixUpdateStatusRecord;
 import io.cpner.model.Plm;
 import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
 import io.cpner.ops.embedded.SharedKafka;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.SchemaRegistryClient;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +103,20 @@ class StreamingIntegrationTest {
       assertEquals(List.of("Marie", "Curie", "Paris"),
           rule.getEntities().stream().map(e -> e.getText()).toList());
     }
+
+    // and the status topic has one signed, accepted report per update, with where the update came from
+    AvroSerde<PrefixUpdateStatusRecord> statusSerde = AvroSerde.forClass(PrefixUpdateStatusRecord.class, client, false);
+    List<String> reports = new ArrayList<>();
+    for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.statusTopic(), 4)) {
+      PrefixUpdateStatusRecord status = statusSerde.deserializer().deserialize(r.topic(), r.value());
+      assertEquals(r.key(), status.getDomain());
+      reports.add(status.getDomain() + " v" + status.getVersion() + " " + status.getAccepted() + " " + status.getReason() + " "
+          + status.getKeyId() + " " + status.getSourceTopic() + "@" + status.getSourceOffset() + " " + status.getApplicationId());
+    }
+    String source = config.controlTopic() + "@";
+    assertEquals(List.of("alpha v1 true null test-publisher " + source + "0 cpner-it1",
+        "beta v1 true null test-publisher " + source + "1 cpner-it1", "rule v1 true null test-publisher " + source + "2 cpner-it1",
+        "alpha v2 true null test-publisher " + source + "3 cpner-it1"), reports);
 
     // when the processor restarts, every prefix comes back from the control topic
     try (NerProcessor restarted = NerProcessor.start(config, plm)) {

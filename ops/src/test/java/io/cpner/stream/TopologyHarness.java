@@ -46,6 +46,9 @@ final class TopologyHarness implements AutoCloseable {
   static final String OUTPUT = "entities";
   static final String DEAD_LETTERS = "documents-dlq";
   static final String CONTROL = "prefix-updates";
+  static final String STATUS = "prefix-updates-status";
+  /** The instance name status records carry. */
+  static final String INSTANCE = "test-instance";
   /** The driver's wall clock at start: what {@code bufferedAtMs} is until time is advanced. */
   static final Instant START = Instant.parse("2026-12-01T09:00:00Z");
 
@@ -56,6 +59,7 @@ final class TopologyHarness implements AutoCloseable {
   final TopicSerdes serdes;
   final PrefixRegistry prefixes = new PrefixRegistry();
   final PrefixUpdateStatus status = new PrefixUpdateStatus();
+  final CapturedStatus statusRecords;
   final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> documents;
   final TestInputTopic<String, PrefixUpdate> control;
@@ -64,7 +68,7 @@ final class TopologyHarness implements AutoCloseable {
 
   /**
    * Builds the topology with the given settings over the defaults of the tests (topic names above,
-   * the registry's URL, a private state directory).
+   * the registry's URL, a private state directory, unsigned prefix updates allowed).
    */
   TopologyHarness(Map<String, ?> settings, TopicSerdes serdes, Plm plm, DocumentTagger tagger, Path stateDir, String registryUrl) {
     Map<String, Object> all = new HashMap<>();
@@ -75,10 +79,13 @@ final class TopologyHarness implements AutoCloseable {
     all.put(ProcessorConfig.OUTPUT_TOPIC, OUTPUT);
     all.put(ProcessorConfig.DEAD_LETTER_TOPIC, DEAD_LETTERS);
     all.put(ProcessorConfig.CONTROL_TOPIC, CONTROL);
+    all.put(ProcessorConfig.STATUS_TOPIC, STATUS);
+    all.put(ProcessorConfig.ALLOW_UNSIGNED, true);
     all.putAll(settings);
     this.config = ProcessorConfig.parse(all);
     this.serdes = serdes;
-    NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status);
+    this.statusRecords = new CapturedStatus(serdes.prefixStatus(), STATUS);
+    NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, INSTANCE);
     this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config), START);
     this.documents = driver.createInputTopic(INPUT, new ByteArraySerializer(), new ByteArraySerializer());
     this.control = driver.createInputTopic(CONTROL, new StringSerializer(), serdes.prefixUpdate().serializer());

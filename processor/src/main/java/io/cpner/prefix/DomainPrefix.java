@@ -25,6 +25,7 @@ public final class DomainPrefix {
 
   /**
    * @throws IllegalArgumentException if any array's length does not match the declared shapes
+   * @throws NonFiniteValueException if any value is NaN or infinite
    */
   public DomainPrefix(
       PrefixMetadata metadata, int heads, int headDim, List<float[]> keys, List<float[]> values,
@@ -52,7 +53,7 @@ public final class DomainPrefix {
       throw new IllegalArgumentException("prefix for '" + metadata.domain() + "': head.weight of " + headWeight.length
           + " values is not (in, " + labels + " labels)");
     }
-    this.headWeight = headWeight.clone();
+    this.headWeight = finite(headWeight.clone(), "head.weight");
   }
 
   /** The same tensors as a new version (e.g. to republish a prefix). */
@@ -151,12 +152,23 @@ public final class DomainPrefix {
     return out;
   }
 
+  /** A copy of {@code array}, which must hold {@code expected} finite values. */
   private float[] checked(float[] array, int expected, String name) {
     if (array.length != expected) {
       throw new IllegalArgumentException("prefix for '" + metadata.domain() + "': " + name + " expected " + expected
           + " values, found " + array.length);
     }
-    return array.clone();
+    return finite(array.clone(), name);
+  }
+
+  private float[] finite(float[] array, String name) {
+    for (int i = 0; i < array.length; i++) {
+      if (!Float.isFinite(array[i])) {
+        throw new NonFiniteValueException("prefix for '" + metadata.domain() + "' v" + metadata.version() + ": " + name
+            + " holds " + array[i] + " at index " + i + "; every value must be finite");
+      }
+    }
+    return array;
   }
 
   private static String abbreviate(String hash) {

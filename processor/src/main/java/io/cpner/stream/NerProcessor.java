@@ -5,11 +5,13 @@ import io.cpner.model.Plm;
 import io.cpner.model.PlmLoader;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.registry.SchemaRegistryClient;
+import java.lang.management.ManagementFactory;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The whole processor assembled from its configuration: the PLM (loaded once), the engine, the
- * prefix registry fed by the control topic, the schema-registry serdes and the Kafka Streams app.
+ * prefix registry fed by the control topic, the producer of its status reports, the schema-registry
+ * serdes and the Kafka Streams app.
  * {@code cpner run}, the demo and the integration tests start it the same way.
  */
 public final class NerProcessor implements AutoCloseable {
@@ -17,14 +19,24 @@ public final class NerProcessor implements AutoCloseable {
   private final boolean ownsPlm;
   private final PrefixRegistry prefixes = new PrefixRegistry();
   private final PrefixUpdateStatus updateStatus = new PrefixUpdateStatus();
+  private final PrefixStatusProducer statusProducer;
   private final NerStreamsApp app;
 
   private NerProcessor(ProcessorConfig config, Plm plm, boolean ownsPlm) {
     this.plm = plm;
     this.ownsPlm = ownsPlm;
     TopicSerdes serdes = TopicSerdes.fromRegistry(new SchemaRegistryClient(config.registryConfig()));
-    NerTopology.Runtime runtime = new NerTopology.Runtime(new NerEngine(plm), plm.identity(), prefixes, updateStatus);
-    this.app = new NerStreamsApp(config, serdes, runtime);
+    this.statusProducer = new PrefixStatusProducer(config, serdes.prefixStatus().serializer());
+    // pid@host: every instance applies (and reports) every update
+    String instance = ManagementFactory.getRuntimeMXBean().getName();
+    NerTopology.Runtime runtime = new NerTopology.Runtime(new NerEngine(plm), plm.identity(), prefixes, updateStatus,
+        statusProducer, instance);
+    try {
+      this.app = new NerStreamsApp(config, serdes, runtime);
+    } catch (RuntimeException e) {
+      statusProducer.close();
+      throw e;
+    }
   }
 
   /** Loads the configured PLM and starts processing. */
@@ -63,6 +75,7 @@ public final class NerProcessor implements AutoCloseable {
   @Override
   public void close() {
     app.close();
+    statusProducer.close();
     if (ownsPlm) {
       plm.close();
     }

@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.Stores;
  *                                                                  |         |
  *                                                                  +---------+--> dead-letters
  *   prefix-updates (global, every instance) --> prefix-applier --> PrefixRegistry (atomic swaps)
+ *                                                              \--> status sink (prefix-updates-status)
  * </pre>
  */
 public final class NerTopology {
@@ -31,8 +32,12 @@ public final class NerTopology {
   static final String CONTROL_SOURCE = "prefix-updates-source";
   static final String CONTROL_APPLIER = "prefix-applier";
 
-  /** What the topology's processors share: the model, the installed prefixes and their update status. */
-  public record Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus) {}
+  /**
+   * What the topology's processors share: the model, the installed prefixes, their update counts, and
+   * where the control-topic applier reports each update ({@code instance} names this instance there).
+   */
+  public record Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
+      PrefixUpdateStatusSink statusSink, String instance) {}
 
   private NerTopology() {}
 
@@ -54,13 +59,15 @@ public final class NerTopology {
         serdes.result().serializer(), BATCHING);
     topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), new ByteArraySerializer(),
         serdes.deadLetter().serializer(), ROUTER, BATCHING);
-    // 5. The control topic, read in full by every instance, installs prefixes as they come.
+    // 5. The control topic, read in full by every instance, installs prefixes as they come: checked
+    //    (size, signature, tensors) first, every decision reported to the status sink.
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PrefixUpdateApplier.STORE), Serdes.ByteArray(), Serdes.ByteArray())
             .withLoggingDisabled(),
         CONTROL_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.controlTopic(), CONTROL_APPLIER,
-        () -> new PrefixUpdateApplier(serdes.prefixUpdate().deserializer(), runtime.prefixes(), runtime.plm(),
-            runtime.updateStatus(), config.controlTopic()));
+        () -> new PrefixUpdateApplier(new PrefixUpdateVerifier(serdes.prefixUpdate().deserializer(), runtime.plm(), config),
+            runtime.prefixes(), runtime.updateStatus(),
+            new PrefixStatusReporter(runtime.statusSink(), config.applicationId(), runtime.instance()), config.controlTopic()));
     return topology;
   }
 }

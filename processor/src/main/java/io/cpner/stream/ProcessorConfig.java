@@ -1,6 +1,8 @@
 package io.cpner.stream;
 
+import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.RegistryConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,6 +28,7 @@ public record ProcessorConfig(
     String outputTopic,
     String deadLetterTopic,
     String controlTopic,
+    String statusTopic,
     String schemaRegistryUrl,
     String schemaRegistryUserInfo,
     boolean schemaRegistryAutoRegister,
@@ -40,6 +43,9 @@ public record ProcessorConfig(
     long commitIntervalMs,
     String plmDir,
     String stateDir,
+    TrustedKeys trustedKeys,
+    boolean allowUnsignedUpdates,
+    int prefixUpdateMaxBytes,
     Map<String, Object> streamsOverrides) {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -48,6 +54,10 @@ public record ProcessorConfig(
   public static final String OUTPUT_TOPIC = "topic.output";
   public static final String DEAD_LETTER_TOPIC = "topic.dead.letter";
   public static final String CONTROL_TOPIC = "topic.control";
+  public static final String STATUS_TOPIC = "topic.prefix.status";
+  public static final String TRUSTED_KEYS = "prefix.updates.trusted.keys";
+  public static final String ALLOW_UNSIGNED = "prefix.updates.allow.unsigned";
+  public static final String UPDATE_MAX_BYTES = "prefix.updates.max.bytes";
   public static final String REGISTRY_URL = RegistryConfig.URL;
   public static final String REGISTRY_USER_INFO = RegistryConfig.BASIC_AUTH_USER_INFO;
   public static final String REGISTRY_AUTO_REGISTER = RegistryConfig.AUTO_REGISTER;
@@ -78,6 +88,14 @@ public record ProcessorConfig(
           "Topic of DeadLetter records: inputs that could not be tagged, with the reason and their source offset.")
       .define(CONTROL_TOPIC, Type.STRING, "prefix-updates", new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Compacted topic of PrefixUpdate records keyed by domain; every instance reads all of it.")
+      .define(STATUS_TOPIC, Type.STRING, "prefix-updates-status", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Topic of PrefixUpdateStatusRecord records keyed by domain: what each instance did with each control-topic record, accepted or refused and why.")
+      .define(TRUSTED_KEYS, Type.STRING, "", Importance.HIGH,
+          "File of trusted Ed25519 public keys, one keyId=base64 X.509 key a line (cpner keygen writes one); a signed update installs only if one of them verifies it. Required unless prefix.updates.allow.unsigned=true.")
+      .define(ALLOW_UNSIGNED, Type.BOOLEAN, false, Importance.HIGH,
+          "Install unsigned prefix updates too (demos and tests only); signed ones must still verify.")
+      .define(UPDATE_MAX_BYTES, Type.INT, 16 * 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,
+          "Larger control-topic records are refused (OVERSIZED) before they are decoded.")
       .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Schema registry base URL, e.g. http://localhost:8081.")
       .define(REGISTRY_USER_INFO, Type.PASSWORD, "", Importance.MEDIUM,
@@ -126,14 +144,36 @@ public record ProcessorConfig(
     if (policy == UnknownDomainPolicy.FALLBACK && fallback.isBlank()) {
       throw new ConfigException(FALLBACK_DOMAIN, fallback, "required when " + UNKNOWN_DOMAIN_POLICY + "=FALLBACK");
     }
+    TrustedKeys trustedKeys = trustedKeys(c.getString(TRUSTED_KEYS));
+    boolean allowUnsigned = c.getBoolean(ALLOW_UNSIGNED);
+    if (!allowUnsigned && trustedKeys.isEmpty()) {
+      throw new ConfigException(TRUSTED_KEYS, "", "required unless " + ALLOW_UNSIGNED
+          + "=true: prefix updates must be signed by a trusted key");
+    }
     return new ProcessorConfig(
         c.getString(BOOTSTRAP_SERVERS), c.getString(APPLICATION_ID),
         c.getString(INPUT_TOPIC), c.getString(OUTPUT_TOPIC), c.getString(DEAD_LETTER_TOPIC), c.getString(CONTROL_TOPIC),
+        c.getString(STATUS_TOPIC),
         c.getString(REGISTRY_URL), c.getPassword(REGISTRY_USER_INFO).value(), c.getBoolean(REGISTRY_AUTO_REGISTER),
         DeliveryGuarantee.valueOf(c.getString(GUARANTEE).toUpperCase()),
         c.getInt(BATCH_MAX_DOCUMENTS), c.getInt(BATCH_MAX_TOKENS), c.getLong(BATCH_MAX_DELAY_MS), c.getInt(DOCUMENT_MAX_CHARS),
         policy, fallback, c.getInt(STREAM_THREADS), c.getLong(COMMIT_INTERVAL_MS), c.getString(PLM_DIR),
-        c.getString(STATE_DIR), Map.copyOf(overrides));
+        c.getString(STATE_DIR), trustedKeys, allowUnsigned, c.getInt(UPDATE_MAX_BYTES), Map.copyOf(overrides));
+  }
+
+  /** The keys of the trusted-keys file, or none when no file is configured. */
+  private static TrustedKeys trustedKeys(String file) {
+    if (file.isBlank()) {
+      return TrustedKeys.none();
+    }
+    try {
+      return TrustedKeys.load(Path.of(file));
+    } catch (IOException | IllegalArgumentException e) {
+      String message = e instanceof IOException ? "cannot read the file: " + e : e.getMessage();
+      ConfigException invalid = new ConfigException(TRUSTED_KEYS, file, message);
+      invalid.initCause(e);
+      throw invalid;
+    }
   }
 
   public static ProcessorConfig parse(Properties properties) {
@@ -160,7 +200,9 @@ public record ProcessorConfig(
     String masked = schemaRegistryUserInfo.isEmpty() ? "" : schemaRegistryUserInfo.replaceAll(":.*", ":[hidden]");
     return "ProcessorConfig[" + BOOTSTRAP_SERVERS + "=" + bootstrapServers + ", " + APPLICATION_ID + "=" + applicationId
         + ", " + INPUT_TOPIC + "=" + inputTopic + ", " + OUTPUT_TOPIC + "=" + outputTopic + ", " + DEAD_LETTER_TOPIC + "="
-        + deadLetterTopic + ", " + CONTROL_TOPIC + "=" + controlTopic + ", " + REGISTRY_URL + "=" + schemaRegistryUrl + ", "
+        + deadLetterTopic + ", " + CONTROL_TOPIC + "=" + controlTopic + ", " + STATUS_TOPIC + "=" + statusTopic + ", "
+        + TRUSTED_KEYS + "=" + trustedKeys + ", " + ALLOW_UNSIGNED + "=" + allowUnsignedUpdates + ", " + UPDATE_MAX_BYTES + "="
+        + prefixUpdateMaxBytes + ", " + REGISTRY_URL + "=" + schemaRegistryUrl + ", "
         + REGISTRY_USER_INFO + "=" + masked + ", " + REGISTRY_AUTO_REGISTER + "=" + schemaRegistryAutoRegister + ", "
         + GUARANTEE + "=" + guarantee + ", " + BATCH_MAX_DOCUMENTS + "=" + batchMaxDocuments + ", " + BATCH_MAX_TOKENS + "="
         + batchMaxTokens + ", " + BATCH_MAX_DELAY_MS + "=" + batchMaxDelayMs + ", " + DOCUMENT_MAX_CHARS + "=" + documentMaxChars

@@ -4,6 +4,7 @@ import io.cpner.avro.DeadLetter;
 import io.cpner.avro.Document;
 import io.cpner.avro.NerResult;
 import io.cpner.avro.PrefixUpdate;
+import io.cpner.avro.PrefixUpdateStatusRecord;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.SchemaRegistryClient;
 import org.apache.kafka.common.serialization.Serde;
@@ -14,11 +15,13 @@ import org.apache.kafka.common.serialization.Serde;
  * raw key bytes.
  */
 public record TopicSerdes(
-    Serde<Document> document, Serde<NerResult> result, Serde<DeadLetter> deadLetter, Serde<PrefixUpdate> prefixUpdate) {
+    Serde<Document> document, Serde<NerResult> result, Serde<DeadLetter> deadLetter, Serde<PrefixUpdate> prefixUpdate,
+    Serde<PrefixUpdateStatusRecord> prefixStatus) {
 
   /** Value serdes in the Confluent wire format through the given registry (subjects {@code <topic>-value}). */
   public static TopicSerdes fromRegistry(SchemaRegistryClient client) {
     return new TopicSerdes(AvroSerde.forClass(Document.class, client, false), AvroSerde.forClass(NerResult.class, client, false),
-        AvroSerde.forClass(DeadLetter.class, client, false), AvroSerde.forClass(PrefixUpdate.class, client, false));
+        AvroSerde.forClass(DeadLetter.class, client, false), AvroSerde.forClass(PrefixUpdate.class, client, false),
+        AvroSerde.forClass(PrefixUpdateStatusRecord.class, client, false));
   }
 }
