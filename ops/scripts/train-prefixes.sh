@@ -15,9 +15,11 @@ mkdir -p "$work" "$out"
 
 run() { # name, then the cpner arguments; records the command and its JSON report
   local name=$1; shift
-  if [[ -f "$work/$name.json" ]]; then echo "have $name: $(cat "$work/$name.json")"; return; fi
+  if [[ -s "$work/$name.json" ]]; then echo "have $name: $(cat "$work/$name.json")"; return; fi
   echo "cpner $*" > "$work/$name.cmd"
-  "$cpner" "$@" | tee "$work/$name.json"
+  "$cpner" "$@" > "$work/$name.json.part"
+  mv "$work/$name.json.part" "$work/$name.json" # a run counts as done only when it finished
+  cat "$work/$name.json"
 }
 
 run conll2003 train --domain conll2003 --train "$data/conll2003/train.txt" --dev "$data/conll2003/dev.txt" \
@@ -28,12 +30,12 @@ for t in "${targets[@]}"; do
 done
 for t in "${targets[@]}"; do
   run "$t-single" fuse --target "$t" --sources conll2003 --prefixes "$work" --warmup "$work/$t-alone" \
-    --train "$data/$t/train.txt" --dev "$data/$t/dev.txt" --out "$work/$t-single" --epochs 12 --patience 4
+    --train "$data/$t/train.txt" --dev "$data/$t/dev.txt" --out "$work/$t-single" --epochs 6 --patience 3
 done
 for t in "${targets[@]}"; do
   others=conll2003
   for o in "${targets[@]}"; do [[ $o != "$t" ]] && others="$others,$o-alone"; done
   run "$t-multi" fuse --target "$t" --sources "$others" --prefixes "$work" --warmup "$work/$t-alone" \
-    --train "$data/$t/train.txt" --dev "$data/$t/dev.txt" --out "$work/$t-multi" --epochs 12 --patience 4 --version 2
+    --train "$data/$t/train.txt" --dev "$data/$t/dev.txt" --out "$work/$t-multi" --epochs 6 --patience 3 --version 2
 done
 python3 "$root/ops/scripts/select-prefixes.py" "$work" "$out" conll2003 "${targets[@]}"
