@@ -50,6 +50,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "3", description = "Times the sample documents are sent (default ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(names = "--rate", defaultValue = "25", description = "Documents per second sent (default ${DEFAULT-VALUE}; 0: all at once).")
+  double rate;
+
   @Option(names = "--timeout-s", defaultValue = "180", description = "Give up waiting for results after this long.")
   int timeoutSeconds;
 
@@ -95,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
                 all.add(Document.newBuilder(d).setId(d.getId() + "-r" + (r + 1)).build());
               }
             }
-            sent += traffic.sendDocuments(all.subList(0, half));
+            sent += traffic.sendDocuments(all.subList(0, half), rate);
             sent += traffic.sendBadRecords();
             traffic.awaitOutputs(sent, timeoutSeconds, console);
             DomainPrefix refused = PrefixLoading.loadFor(plm, refusedDir);
@@ -106,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
             while (processor.prefixes().installedVersion(refused.domain()) < next) {
               Thread.sleep(20);
             }
-            sent += traffic.sendDocuments(all.subList(half, all.size()));
+            sent += traffic.sendDocuments(all.subList(half, all.size()), rate);
             traffic.awaitOutputs(sent, timeoutSeconds, console);
             console.summary(traffic.stats());
             return traffic.stats().lost() == 0 ? 0 : 1;

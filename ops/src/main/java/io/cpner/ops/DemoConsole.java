@@ -39,7 +39,7 @@ final class DemoConsole {
     out.printf("results             %d (%d entities)%n", s.resultCount(), s.entityCount());
     out.printf("dead letters        %d %s%n", s.deadCount(), s.deadByReason());
     out.printf("lost / duplicated   %d / %d%n", s.lost(), s.duplicates());
-    out.printf("throughput          %.1f documents/s%n", s.throughput());
+    out.printf("delivered           %.1f documents/s (first send to last output, traffic paced)%n", s.throughput());
     out.printf("latency p50 / p99   %d / %d ms (produce to result)%n", s.latencyQuantile(0.5), s.latencyQuantile(0.99));
   }
 

@@ -85,7 +85,7 @@ final class DemoStats {
     return Math.max(0, sent - results - dead + duplicates());
   }
 
-  /** Documents per second from the first send to the last output. */
+  /** Outputs per second from the first send to the last output (paced traffic: about the offered rate). */
   synchronized double throughput() {
     double seconds = Math.max(1, lastOutputMs - firstSentMs) / 1000.0;
     return outputs() / seconds;

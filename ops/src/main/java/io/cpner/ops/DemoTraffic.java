@@ -77,22 +77,33 @@ final class DemoTraffic implements AutoCloseable {
     return out;
   }
 
-  int sendDocuments(List<Document> docs) {
-    for (Document d : docs) {
+  /** Sends documents at about {@code perSecond} (0: as fast as possible). */
+  int sendDocuments(List<Document> docs, double perSecond) throws InterruptedException {
+    long start = System.nanoTime();
+    for (int i = 0; i < docs.size(); i++) {
+      Document d = docs.get(i);
       stats.sent(d);
       byte[] value = documents.serializer().serialize(config.inputTopic(), d);
       producer.send(new ProducerRecord<>(config.inputTopic(), d.getId().getBytes(StandardCharsets.UTF_8), value));
+      if (perSecond > 0) {
+        long due = start + (long) ((i + 1) * 1e9 / perSecond);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          producer.flush();
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        }
+      }
     }
     producer.flush();
     return docs.size();
   }
 
   /** Three records the processor must reject: undecodable bytes, an empty text, an unknown domain. */
-  int sendBadRecords() {
+  int sendBadRecords() throws InterruptedException {
     producer.send(new ProducerRecord<>(config.inputTopic(), "bad-bytes".getBytes(StandardCharsets.UTF_8),
         "this is not Avro".getBytes(StandardCharsets.UTF_8)));
     sendDocuments(List.of(new Document("bad-empty", "politics", "   ", Map.of()),
-        new Document("bad-domain", "astrology", "Mercury is in retrograde.", Map.of())));
+        new Document("bad-domain", "astrology", "Mercury is in retrograde.", Map.of())), 0);
     stats.sentRaw();
     return 3;
   }
