@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -136,6 +137,33 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** An admin client of this cluster, owned by it: do not close it. */
   public Admin admin() {
     return admin;
+  }
+
+  /**
+   * Stops the broker, keeping its logs; the controller stays up. Clients see the broker go away until
+   * {@link #startBroker()}. For fault tests.
+   */
+  public void stopBroker() {
+    BrokerServer broker = broker();
+    broker.shutdown();
+    broker.awaitShutdown();
+  }
+
+  /** Starts the broker stopped by {@link #stopBroker()} again, on the same port, and waits until it is ready. */
+  public void startBroker() {
+    broker().startup();
+    try {
+      cluster.waitForReadyBrokers();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("broker did not become ready after a restart: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while restarting the broker", e);
+    }
+  }
+
+  private BrokerServer broker() {
+    return cluster.brokers().values().iterator().next();
   }
 
   /** The temporary directory holding the logs and metadata; gone after {@link #close()}. */

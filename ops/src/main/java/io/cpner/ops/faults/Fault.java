@@ -1,0 +1,132 @@
+package io.cpner.ops.faults;
+
+import io.cpner.stream.ProcessorConfig;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The faults of the suite. Each streams valid documents while its fault happens and publishes a
+ * prefix update in the middle of it; the common end ({@link ScenarioRun#finish}) then checks, with a
+ * read_committed reader, that every input has exactly one outcome (at-least-once: at least one).
+ */
+public enum Fault {
+  /** SIGKILL while documents wait in the batch buffer (committed to its changelog, none tagged yet); restart. */
+  SIGKILL_FULL_BUFFER("sigkill-full-buffer", false) {
+    @Override
+    void play(ScenarioRun run) {
+      ProcessorProcess p = run.startProcessor("p1", BUFFER_EVERYTHING);
+      run.documents().start(run.documentsPerSecond());
+      long buffered = run.awaitCommittedInputs(MIN_BUFFERED);
+      run.expect(run.ledger().results() == 0, "documents were tagged before the kill although the batch delay is 60 s");
+      run.kill(p);
+      run.note("SIGKILL with >= " + buffered + " documents in the buffer");
+      run.publishPrefix(FaultSuite.UPDATED_VERSION);
+      run.startProcessor("p1", Map.of());
+      run.awaitResults((int) buffered);
+    }
+  },
+
+  /** SIGTERM while documents wait in the batch buffer: a clean exit, the buffer left to its changelog; restart. */
+  SIGTERM_RESTART("sigterm-restart", false) {
+    @Override
+    void play(ScenarioRun run) {
+      ProcessorProcess p = run.startProcessor("p1", BUFFER_EVERYTHING);
+      run.documents().start(run.documentsPerSecond());
+      long buffered = run.awaitCommittedInputs(MIN_BUFFERED);
+      double seconds = run.stop(p);
+      run.await("the reader has every committed outcome", run.ledger()::caughtUp);
+      run.note(String.format("SIGTERM with >= %d buffered: exit %d in %.1f s, %d results before the restart", buffered,
+          ScenarioRun.SIGTERM_EXIT, seconds, run.ledger().results()));
+      run.publishPrefix(FaultSuite.UPDATED_VERSION);
+      run.startProcessor("p1", Map.of());
+      run.awaitResults((int) buffered);
+    }
+  },
+
+  /** The broker stops mid-stream and comes back; the processor is left alone and must recover by itself. */
+  BROKER_RESTART("broker-restart", false) {
+    @Override
+    void play(ScenarioRun run) throws Exception {
+      ProcessorProcess p = run.startProcessor("p1", Map.of());
+      run.documents().start(run.documentsPerSecond());
+      run.awaitResults(MIN_PROGRESS);
+      run.step("stopping the broker");
+      run.kafka().stopBroker();
+      CompletableFuture<Void> update = run.publishPrefixAsync(FaultSuite.UPDATED_VERSION);
+      Thread.sleep(BROKER_OUTAGE.toMillis()); // the fault itself: the broker stays away this long
+      run.step("starting the broker");
+      run.kafka().startBroker();
+      update.get();
+      run.awaitResults(run.ledger().results() + MIN_PROGRESS);
+      run.expect(!p.diedUnexpectedly(), "the processor died during the broker restart");
+      run.note("broker down " + BROKER_OUTAGE.toSeconds() + " s; processor not restarted");
+    }
+  },
+
+  /** A second instance joins mid-stream (rebalance), the update arrives, then it stops again (rebalance back). */
+  SCALE_OUT_AND_IN("scale-out-and-in", false) {
+    @Override
+    void play(ScenarioRun run) {
+      run.startProcessor("a", Map.of());
+      run.documents().start(run.documentsPerSecond());
+      run.awaitResults(MIN_PROGRESS);
+      ProcessorProcess b = run.startProcessor("b", Map.of());
+      run.awaitMembers(2);
+      run.publishPrefix(FaultSuite.UPDATED_VERSION);
+      run.awaitResults(run.ledger().results() + MIN_PROGRESS);
+      run.stop(b);
+      run.awaitMembers(1);
+      run.awaitResults(run.ledger().results() + MIN_PROGRESS);
+      run.note("1 -> 2 -> 1 instances (the second stopped by SIGTERM)");
+    }
+  },
+
+  /**
+   * At-least-once: SIGKILL while results flow, after a first commit, with a 2 s commit interval; restart.
+   * Inputs read again from the last commit are tagged again: duplicates allowed and counted.
+   */
+  AT_LEAST_ONCE_SIGKILL("at-least-once-sigkill", true) {
+    @Override
+    void play(ScenarioRun run) {
+      Map<String, String> alos = Map.of(ProcessorConfig.GUARANTEE, "at_least_once", ProcessorConfig.COMMIT_INTERVAL_MS, "2000");
+      ProcessorProcess p = run.startProcessor("p1", alos);
+      run.documents().start(run.documentsPerSecond());
+      long committed = run.awaitCommittedInputs(MIN_PROGRESS);
+      run.awaitResults((int) committed + 10); // results past the last commit (probably: commits come every 2 s)
+      run.kill(p);
+      run.note("SIGKILL with " + committed + " inputs committed and " + run.ledger().results() + " results; commit interval 2 s");
+      run.publishPrefix(FaultSuite.UPDATED_VERSION);
+      run.startProcessor("p1", alos);
+      run.awaitResults(run.ledger().results() + MIN_PROGRESS);
+    }
+  };
+
+  /** Documents wait until 60 s have passed: nothing is tagged before the fault. */
+  private static final Map<String, String> BUFFER_EVERYTHING = Map.of(ProcessorConfig.BATCH_MAX_DELAY_MS, "60000",
+      ProcessorConfig.BATCH_MAX_DOCUMENTS, "4096", ProcessorConfig.BATCH_MAX_TOKENS, "1000000");
+  private static final int MIN_BUFFERED = 40;
+  private static final int MIN_PROGRESS = 30;
+  private static final Duration BROKER_OUTAGE = Duration.ofSeconds(5);
+
+  private final String label;
+  private final boolean allowsDuplicates;
+
+  Fault(String label, boolean allowsDuplicates) {
+    this.label = label;
+    this.allowsDuplicates = allowsDuplicates;
+  }
+
+  /** The scenario's name in the table, topic names and logs. */
+  public String label() {
+    return label;
+  }
+
+  /** True for at-least-once, where a crash may emit some results twice. */
+  public boolean allowsDuplicates() {
+    return allowsDuplicates;
+  }
+
+  /** Starts the processors and the stream, injects the fault, publishes the prefix update, and leaves everything running. */
+  abstract void play(ScenarioRun run) throws Exception;
+}

@@ -1,0 +1,336 @@
+package io.cpner.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cpner.SharedPlm;
+import io.cpner.TestPrefixes;
+import io.cpner.avro.DeadLetter;
+import io.cpner.avro.DeadLetterReason;
+import io.cpner.avro.Document;
+import io.cpner.avro.NerResult;
+import io.cpner.inference.DocumentTagger;
+import io.cpner.inference.Entity;
+import io.cpner.inference.NerEngine;
+import io.cpner.model.Plm;
+import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
+import io.cpner.ops.embedded.SharedKafka;
+import io.cpner.prefix.PrefixRegistry;
+import io.cpner.registry.AvroSerde;
+import io.cpner.registry.ConfluentWireFormat;
+import io.cpner.registry.RegistryConfig;
+import io.cpner.registry.SchemaRegistryClient;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile input on a real broker, with the processor running in-process: every kind of bad record
+ * ends in the dead-letter topic with its reason, its source topic, partition and offset and its
+ * bytes; the application stays RUNNING on its first stream thread; valid documents after the bad
+ * ones are tagged; bad records never reach the model; and, read with read_committed, inputs =
+ * results + dead letters, each input exactly once.
+ */
+class BadInputIntegrationTest {
+  private static final int MAX_CHARS = 1000;
+  private static final int INPUT_PARTITIONS = 2;
+  private static final int BURST = 10_000;
+  private static final String DOMAIN = "news";
+
+  private static Plm plm;
+  private static EmbeddedSchemaRegistry registry;
+  private static SchemaRegistryClient client;
+  private static AvroSerde<Document> documents;
+  private static AvroSerde<DeadLetter> deadLetters;
+  private static AvroSerde<NerResult> results;
+  private static int foreignSchemaId;
+
+  /** One kind of bad record: the bytes it is sent as and the reason it must be dead-lettered for. */
+  private record BadKind(String name, DeadLetterReason reason, byte[] value) {}
+
+  /** A record as sent: where it landed and what must come of it (null reason: a result). */
+  private record Sent(String key, byte[] value, DeadLetterReason expected, RecordMetadata at) {}
+
+  /** A record on its way to the broker. */
+  private record Pending(String key, byte[] value, DeadLetterReason expected, Future<RecordMetadata> at) {
+    Sent acknowledged() throws Exception {
+      return new Sent(key, value, expected, at.get());
+    }
+  }
+
+  @BeforeAll
+  static void start() {
+    plm = SharedPlm.get();
+    registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(SharedKafka.get().bootstrapServers())
+        .withTopic("_schemas-bad-input"));
+    client = new SchemaRegistryClient(RegistryConfig.of(registry.url()));
+    documents = AvroSerde.forClass(Document.class, client, false);
+    deadLetters = AvroSerde.forClass(DeadLetter.class, client, false);
+    results = AvroSerde.forClass(NerResult.class, client, false);
+    // an id the registry did issue, but for a schema that cannot be read as a Document
+    foreignSchemaId = client.register("bad-input-foreign-value", NerResult.getClassSchema());
+  }
+
+  @AfterAll
+  static void stop() {
+    registry.close();
+  }
+
+  @Test
+  void shouldDeadLetterEveryKindOfBadRecordWithItsSourceAndKeepTaggingTheValidOnes() throws Exception {
+    // given the processor running with the news prefix, and one record of every bad kind
+    ProcessorConfig config = StreamTestKit.configWithTopics("bad-kinds", registry.url(), INPUT_PARTITIONS,
+        Map.of(ProcessorConfig.DOCUMENT_MAX_CHARS, String.valueOf(MAX_CHARS)));
+    CountingTagger tagger = new CountingTagger(new NerEngine(plm));
+    List<BadKind> kinds = badKinds();
+    try (NerStreamsApp app = startProcessor(config, tagger);
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      // when every bad kind arrives, then valid documents, one of them exactly as long as allowed
+      List<Sent> sent = new ArrayList<>();
+      for (BadKind kind : kinds) {
+        sent.add(send(producer, config, "bad-" + kind.name(), kind.value(), kind.reason()).acknowledged());
+      }
+      List<Sent> valid = new ArrayList<>(sendValid(producer, config, 10));
+      String longest = "Alice met Bob. ".repeat(MAX_CHARS).substring(0, MAX_CHARS);
+      valid.add(send(producer, config, "ok-longest", wire(new Document("ok-longest", DOMAIN, longest, Map.of())), null)
+          .acknowledged());
+
+      // then each bad record is one dead letter with its reason, source coordinates, key and bytes
+      Map<String, DeadLetter> letters = readDeadLetters(config, kinds.size());
+      for (Sent s : sent) {
+        assertDeadLetter(s, letters.get(s.key()), config);
+      }
+      // and each valid document is one result
+      int resultCount = assertOneResultEach(config, valid);
+      // and the application kept running on its first stream thread; no bad record reached the model
+      assertStillRunning(app);
+      assertEquals(valid.size(), tagger.counted.get(), "documents whose tokens were counted: only the valid ones");
+      assertEquals(valid.size(), tagger.tagged.get(), "documents tagged: only the valid ones");
+      // and inputs = results + dead letters (records read with read_committed, none twice)
+      assertEquals(sent.size() + valid.size(), resultCount + letters.size());
+    }
+  }
+
+  @Test
+  void shouldDeadLetterABurstOfTenThousandBadRecordsWithoutTheModelAndThenTagValidDocuments() throws Exception {
+    // given the processor running
+    ProcessorConfig config = StreamTestKit.configWithTopics("bad-burst", registry.url(), INPUT_PARTITIONS,
+        Map.of(ProcessorConfig.DOCUMENT_MAX_CHARS, String.valueOf(MAX_CHARS)));
+    CountingTagger tagger = new CountingTagger(new NerEngine(plm));
+    List<BadKind> kinds = badKinds();
+    try (NerStreamsApp app = startProcessor(config, tagger);
+        KafkaProducer<byte[], byte[]> producer = producer()) {
+      // when 10,000 bad records of every kind arrive, then valid documents
+      long started = System.nanoTime();
+      List<Pending> pending = new ArrayList<>();
+      for (int i = 0; i < BURST; i++) {
+        BadKind kind = kinds.get(i % kinds.size());
+        pending.add(send(producer, config, "burst-" + i, kind.value(), kind.reason()));
+      }
+      List<Sent> sent = new ArrayList<>();
+      for (Pending p : pending) {
+        sent.add(p.acknowledged());
+      }
+      List<Sent> valid = sendValid(producer, config, 20);
+
+      // then every bad record is a dead letter with its reason and source, in seconds
+      Map<String, DeadLetter> letters = readDeadLetters(config, BURST);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      System.out.printf("%,d bad records dead-lettered (read back with read_committed) in %.1f s: %,.0f records/s%n", BURST,
+          seconds, BURST / seconds);
+      for (Sent s : sent) {
+        assertDeadLetter(s, letters.get(s.key()), config);
+      }
+      // and the valid documents after the burst are tagged, one result each
+      int resultCount = assertOneResultEach(config, valid);
+      // and the application kept running; the model saw only the valid documents
+      assertStillRunning(app);
+      assertEquals(valid.size(), tagger.tagged.get());
+      assertEquals(valid.size(), tagger.counted.get());
+      // and inputs = results + dead letters
+      assertEquals(BURST + valid.size(), resultCount + letters.size());
+    }
+  }
+
+  /** Every kind of bad record: undecodable bytes, bad schema ids, null, missing fields, bad text, bad domains. */
+  private static List<BadKind> badKinds() {
+    byte[] valid = wire(new Document("x", DOMAIN, "Alice met Bob.", Map.of()));
+    List<BadKind> kinds = new ArrayList<>();
+    kinds.add(new BadKind("not-avro", DeadLetterReason.UNDECODABLE, utf8("{\"id\": \"json\", \"text\": \"not the wire format\"}")));
+    kinds.add(new BadKind("too-short", DeadLetterReason.UNDECODABLE, new byte[] {0, 0}));
+    kinds.add(new BadKind("empty-bytes", DeadLetterReason.UNDECODABLE, new byte[0]));
+    kinds.add(new BadKind("unknown-schema-id", DeadLetterReason.UNDECODABLE, withSchemaId(valid, 987_654)));
+    kinds.add(new BadKind("foreign-schema-id", DeadLetterReason.UNDECODABLE, withSchemaId(valid, foreignSchemaId)));
+    kinds.add(new BadKind("truncated", DeadLetterReason.UNDECODABLE, Arrays.copyOf(valid, valid.length - 4)));
+    kinds.add(new BadKind("trailing-bytes", DeadLetterReason.UNDECODABLE, concat(valid, new byte[] {1, 2, 3})));
+    kinds.add(new BadKind("null-value", DeadLetterReason.NULL_VALUE, null));
+    kinds.add(new BadKind("empty-id", DeadLetterReason.MISSING_ID, wire(new Document("", DOMAIN, "Alice met Bob.", Map.of()))));
+    kinds.add(new BadKind("blank-id", DeadLetterReason.MISSING_ID, wire(new Document(" \t", DOMAIN, "Alice met Bob.", Map.of()))));
+    kinds.add(new BadKind("empty-domain", DeadLetterReason.MISSING_DOMAIN, wire(new Document("d", "", "Alice met Bob.", Map.of()))));
+    kinds.add(new BadKind("empty-text", DeadLetterReason.EMPTY_TEXT, wire(new Document("d", DOMAIN, "", Map.of()))));
+    kinds.add(new BadKind("blank-text", DeadLetterReason.EMPTY_TEXT, wire(new Document("d", DOMAIN, " \n\t ", Map.of()))));
+    kinds.add(new BadKind("text-too-long", DeadLetterReason.TEXT_TOO_LONG,
+        wire(new Document("d", DOMAIN, "A".repeat(MAX_CHARS + 1), Map.of()))));
+    for (String domain : List.of("News", "news!", "../etc/passwd", "two words", "-leading", "x".repeat(65), "nouvelles-é",
+        "日本", "news\u0000")) {
+      kinds.add(new BadKind("invalid-domain-" + kinds.size(), DeadLetterReason.INVALID_DOMAIN,
+          wire(new Document("d", domain, "Alice met Bob.", Map.of()))));
+    }
+    kinds.add(new BadKind("unknown-domain", DeadLetterReason.UNKNOWN_DOMAIN, wire(new Document("d", "sports", "Messi scored.", Map.of()))));
+    return kinds;
+  }
+
+  private static NerStreamsApp startProcessor(ProcessorConfig config, DocumentTagger tagger) throws Exception {
+    StreamTestKit.publish(registry.url(), config, TestPrefixes.capitalisedWords(plm, DOMAIN));
+    PrefixRegistry prefixes = new PrefixRegistry();
+    NerStreamsApp app = new NerStreamsApp(config, TopicSerdes.fromRegistry(client),
+        new NerTopology.Runtime(tagger, plm.identity(), prefixes, new PrefixUpdateStatus(), status -> { }, "bad-input-test"));
+    app.start();
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!(app.state() == KafkaStreams.State.RUNNING && prefixes.installedVersion(DOMAIN) == 1)) {
+      assertTrue(System.currentTimeMillis() < deadline, "processor not RUNNING with the news prefix: " + app.state());
+      Thread.sleep(20);
+    }
+    return app;
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer() {
+    return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers(),
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5),
+        new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static Pending send(KafkaProducer<byte[], byte[]> producer, ProcessorConfig config, String key, byte[] value,
+      DeadLetterReason expected) {
+    return new Pending(key, value, expected, producer.send(new ProducerRecord<>(config.inputTopic(), utf8(key), value)));
+  }
+
+  private static List<Sent> sendValid(KafkaProducer<byte[], byte[]> producer, ProcessorConfig config, int count) throws Exception {
+    List<Sent> sent = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = "ok-" + i;
+      sent.add(send(producer, config, id, wire(new Document(id, DOMAIN, "Alice met Bob in Paris, take " + i + ".", Map.of())),
+          null).acknowledged());
+    }
+    return sent;
+  }
+
+  /** The dead letters of the run by key (the input's key), after checking there is exactly one per key. */
+  private static Map<String, DeadLetter> readDeadLetters(ProcessorConfig config, int count) {
+    Map<String, DeadLetter> byKey = new HashMap<>();
+    for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.deadLetterTopic(), count)) {
+      DeadLetter letter = deadLetters.deserializer().deserialize(r.topic(), r.value());
+      assertTrue(byKey.put(r.key(), letter) == null, "two dead letters for " + r.key());
+    }
+    assertEquals(count, byKey.size(), "one dead letter per bad record");
+    return byKey;
+  }
+
+  private static void assertDeadLetter(Sent sent, DeadLetter letter, ProcessorConfig config) {
+    assertNotNull(letter, "no dead letter for " + sent.key());
+    assertEquals(sent.expected(), letter.getReason(), sent.key() + ": " + letter.getDetail());
+    assertTrue(!letter.getDetail().isBlank(), sent.key() + " has a detail");
+    assertEquals(config.inputTopic(), letter.getSourceTopic(), sent.key());
+    assertEquals(sent.at().partition(), letter.getSourcePartition(), sent.key());
+    assertEquals(sent.at().offset(), letter.getSourceOffset(), sent.key());
+    assertEquals(ByteBuffer.wrap(utf8(sent.key())), letter.getKey(), sent.key());
+    if (sent.value() == null) {
+      assertEquals(null, letter.getValue(), sent.key());
+    } else {
+      assertArrayEquals(sent.value(), bytes(letter.getValue()), sent.key() + ": the bytes as received");
+    }
+  }
+
+  /** Checks that each valid document has exactly one result; returns the results read. */
+  private static int assertOneResultEach(ProcessorConfig config, List<Sent> valid) {
+    Map<String, NerResult> byId = new HashMap<>();
+    List<ConsumerRecord<String, byte[]>> records = StreamTestKit.readCommitted(config.outputTopic(), valid.size());
+    for (ConsumerRecord<String, byte[]> r : records) {
+      NerResult result = results.deserializer().deserialize(r.topic(), r.value());
+      assertTrue(byId.put(r.key(), result) == null, "two results for " + r.key());
+    }
+    assertEquals(valid.stream().map(Sent::key).sorted().toList(), byId.keySet().stream().sorted().toList());
+    assertEquals(List.of("Alice", "Bob", "Paris"), byId.get("ok-0").getEntities().stream().map(e -> e.getText()).toList());
+    return records.size();
+  }
+
+  private static void assertStillRunning(NerStreamsApp app) {
+    assertEquals(KafkaStreams.State.RUNNING, app.state());
+    List<String> threads = app.streams().metadataForLocalThreads().stream().map(ThreadMetadata::threadName).toList();
+    assertEquals(1, threads.size(), "stream threads: " + threads);
+    assertTrue(threads.get(0).endsWith("-StreamThread-1"), "the first stream thread was never replaced: " + threads);
+  }
+
+  /** The engine, counting the documents whose tokens it counted and those it tagged. */
+  private static final class CountingTagger implements DocumentTagger {
+    private final DocumentTagger engine;
+    final AtomicInteger counted = new AtomicInteger();
+    final AtomicInteger tagged = new AtomicInteger();
+
+    CountingTagger(DocumentTagger engine) {
+      this.engine = engine;
+    }
+
+    @Override
+    public List<List<Entity>> tag(List<NerEngine.Request> requests) {
+      tagged.addAndGet(requests.size());
+      return engine.tag(requests);
+    }
+
+    @Override
+    public int countTokens(String text) {
+      counted.incrementAndGet();
+      return engine.countTokens(text);
+    }
+
+    @Override
+    public String modelId() {
+      return engine.modelId();
+    }
+  }
+
+  private static byte[] wire(Document doc) {
+    return documents.serializer().serialize("bad-input-documents", doc);
+  }
+
+  private static byte[] withSchemaId(byte[] framed, int schemaId) {
+    byte[] out = framed.clone();
+    System.arraycopy(ConfluentWireFormat.header(schemaId), 0, out, 0, ConfluentWireFormat.HEADER_SIZE);
+    return out;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}
