@@ -36,6 +36,22 @@ class SchemaRegistryClientTest {
   }
 
   @Test
+  void shouldRememberForAWhileThatAnIdIsUnknownSoHostileRecordsCostOneRequest(TestInfo test) {
+    SchemaRegistryClient client;
+    try (EmbeddedSchemaRegistry registry = start(test, false)) {
+      // given a client that asked once for an id the registry never issued
+      client = new SchemaRegistryClient(RegistryConfig.of(registry.url()));
+      assertThrows(SchemaRegistryException.class, () -> client.schemaById(777));
+    }
+    // when it asks again with the registry gone
+    SchemaRegistryException again = assertThrows(SchemaRegistryException.class, () -> client.schemaById(777));
+    // then the cached answer comes back without a request (a request would fail to connect)
+    assertEquals(404, again.httpStatus());
+    assertEquals(SchemaRegistryException.SCHEMA_NOT_FOUND, again.errorCode());
+    assertEquals("GET /schemas/ids/777: schema id 777 is unknown to the registry (answer cached)", again.getMessage());
+  }
+
+  @Test
   void shouldReportHttpStatusErrorCodeAndMessage(TestInfo test) {
     try (EmbeddedSchemaRegistry registry = start(test, false)) {
       // given

@@ -45,6 +45,10 @@ public final class SchemaRegistryClient {
   private final ObjectMapper json = new ObjectMapper();
   private final ConcurrentMap<String, ConcurrentMap<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
   private final ConcurrentMap<Integer, Schema> schemasById = new ConcurrentHashMap<>();
+  /** Ids the registry said it does not know, with when that answer expires (ms): a stream of bad ids costs one request per id. */
+  private final ConcurrentMap<Integer, Long> unknownIdsUntil = new ConcurrentHashMap<>();
+  /** How long a "schema not found" answer is trusted (an id may be issued later). */
+  static final long UNKNOWN_ID_TTL_MS = 30_000;
 
   public SchemaRegistryClient(RegistryConfig config) {
     this.config = config;
@@ -112,7 +116,20 @@ public final class SchemaRegistryClient {
       return cached;
     }
     String where = "GET /schemas/ids/" + id;
-    JsonNode answer = send("GET", "/schemas/ids/" + id, null);
+    Long unknownUntil = unknownIdsUntil.get(id);
+    if (unknownUntil != null && System.currentTimeMillis() < unknownUntil) {
+      throw new SchemaRegistryException(where + ": schema id " + id + " is unknown to the registry (answer cached)", 404,
+          SchemaRegistryException.SCHEMA_NOT_FOUND, null);
+    }
+    JsonNode answer;
+    try {
+      answer = send("GET", "/schemas/ids/" + id, null);
+    } catch (SchemaRegistryException e) {
+      if (e.isNotFound()) {
+        unknownIdsUntil.put(id, System.currentTimeMillis() + UNKNOWN_ID_TTL_MS);
+      }
+      throw e;
+    }
     JsonNode text = answer.get("schema");
     if (text == null || !text.isTextual()) {
       throw protocolError(where, "an answer with a \"schema\" string", answer);

@@ -95,7 +95,8 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
 
   private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, DeadLetterReason reason, String detail) {
     LOG.warn("dead letter {} at {}-{}@{}: {}", reason, source == null ? "?" : source.topic(),
-        source == null ? -1 : source.partition(), source == null ? -1 : source.offset(), detail);
+        source == null ? -1 : source.partition(), source == null ? -1 : source.offset(),
+        detail.length() > 300 ? detail.substring(0, 300) + "... (full detail in the dead letter)" : detail);
     DeadLetter letter = DeadLetters.of(reason, detail, source, record.key(), record.value(), record.timestamp());
     context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), NerTopology.DEAD_LETTER_SINK);
   }
