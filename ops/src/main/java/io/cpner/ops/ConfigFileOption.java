@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 
 /** The {@code --config FILE} option: the processor's properties file, parsed and validated in one place. */
 final class ConfigFileOption {
-  @Option(names = "--config", required = true, description = "Processor properties file (see the README's configuration table).")
+  @Option(names = "--config", required = true, description = "Processor properties file; every key can be overridden by a CPNER_* environment variable (README, Configuration).")
   Path file;
 
   ProcessorConfig load() throws IOException {
@@ -18,6 +18,6 @@ final class ConfigFileOption {
     try (Reader in = Files.newBufferedReader(file)) {
       properties.load(in);
     }
-    return ProcessorConfig.parse(properties);
+    return ProcessorConfig.parse(properties, System.getenv());
   }
 }

@@ -117,7 +117,7 @@ public record ProcessorConfig(
       .define(FALLBACK_DOMAIN, Type.STRING, "", Importance.LOW,
           "Domain whose prefix tags unknown domains when unknown.domain.policy=FALLBACK.")
       .define(STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
-          "Kafka Streams threads; each runs its own forward passes (see the README on threads and cores).")
+          "Kafka Streams threads, each running its own forward passes; libtorch already spreads one pass over every core, so keep 1 unless cores are idle.")
       .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
           "How often progress (and, under exactly-once, the transaction) is committed.")
       .define(PLM_DIR, Type.STRING, "", Importance.LOW,
@@ -180,6 +180,44 @@ public record ProcessorConfig(
     return parse((Map<?, ?>) properties);
   }
 
+  /** Environment variables that override settings start with this: {@code CPNER_BATCH_MAX_DELAY_MS}. */
+  public static final String ENV_PREFIX = "CPNER_";
+
+  /**
+   * The file's settings with every {@code CPNER_*} environment variable laid over them, for
+   * containers: {@code CPNER_BATCH_MAX_DELAY_MS=20} sets {@code batch.max.delay.ms}, and
+   * {@code CPNER_STREAMS_SECURITY_PROTOCOL=SSL} sets {@code streams.security.protocol}. A variable
+   * that names no declared key (and is not {@code CPNER_STREAMS_*}) fails, naming it.
+   */
+  public static ProcessorConfig parse(Properties file, Map<String, String> environment) {
+    Map<String, Object> merged = new HashMap<>();
+    file.forEach((k, v) -> merged.put(String.valueOf(k), v));
+    Map<String, String> byEnvName = new HashMap<>();
+    for (String key : DEFINITION.names()) {
+      byEnvName.put(envName(key), key);
+    }
+    environment.forEach((name, value) -> {
+      if (!name.startsWith(ENV_PREFIX)) {
+        return;
+      }
+      String key = byEnvName.get(name);
+      if (key == null && name.startsWith(ENV_PREFIX + "STREAMS_")) {
+        key = name.substring(ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+      }
+      if (key == null) {
+        throw new ConfigException(name, value, "no such setting; expected " + ENV_PREFIX
+            + "<KEY IN UPPER CASE WITH _ FOR .>, e.g. " + envName(BATCH_MAX_DELAY_MS));
+      }
+      merged.put(key, value);
+    });
+    return parse(merged);
+  }
+
+  /** The environment variable that overrides a key: {@code batch.max.delay.ms -> CPNER_BATCH_MAX_DELAY_MS}. */
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+  }
+
   /** The schema registry settings (Confluent's key names), validated. */
   public RegistryConfig registryConfig() {
     Map<String, Object> settings = new HashMap<>();
@@ -213,15 +251,17 @@ public record ProcessorConfig(
 
   /** The reference table of every key (Markdown), as the README shows it. */
   public static String markdownTable() {
-    StringBuilder b = new StringBuilder("| key | type | default | description |\n|---|---|---|---|\n");
+    StringBuilder b = new StringBuilder("| key | environment | type | default | description |\n|---|---|---|---|---|\n");
     for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
       String def = key.hasDefault() ? String.valueOf(key.defaultValue) : "(required)";
       if (key.name.equals(STATE_DIR)) {
         def = "${java.io.tmpdir}/cpner-streams";
       }
-      b.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase()).append(" | `").append(def)
+      b.append("| `").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
+          .append(key.type.name().toLowerCase()).append(" | `").append(def)
           .append("` | ").append(key.documentation).append(" |\n");
     }
-    return b.append("| `streams.*` | | | Passed to Kafka Streams and its clients without the prefix (security, tuning). |\n").toString();
+    return b.append("| `streams.*` | `CPNER_STREAMS_*` | | | Passed to Kafka Streams and its clients without the prefix"
+        + " (security, tuning). |\n").toString();
   }
 }

@@ -1,0 +1,54 @@
+package io.cpner.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class ProcessorConfigTest {
+  private static Properties file() {
+    Properties p = new Properties();
+    p.put(ProcessorConfig.BOOTSTRAP_SERVERS, "file:9092");
+    p.put(ProcessorConfig.REGISTRY_URL, "http://registry:8081");
+    p.put(ProcessorConfig.BATCH_MAX_DELAY_MS, "50");
+    p.put("prefix.updates.allow.unsigned", "true");
+    return p;
+  }
+
+  @Test
+  void shouldLetEnvironmentVariablesOverrideTheFile() {
+    ProcessorConfig c = ProcessorConfig.parse(file(), Map.of(
+        "CPNER_BOOTSTRAP_SERVERS", "kafka:9092",
+        "CPNER_BATCH_MAX_DELAY_MS", "20",
+        "CPNER_STREAMS_SECURITY_PROTOCOL", "SSL",
+        "PATH", "/usr/bin"));
+    assertEquals("kafka:9092", c.bootstrapServers());
+    assertEquals(20L, c.batchMaxDelayMs());
+    assertEquals("http://registry:8081", c.schemaRegistryUrl());
+    assertEquals(Map.of("security.protocol", "SSL"), c.streamsOverrides());
+  }
+
+  @Test
+  void shouldNameAnEnvironmentVariableThatMatchesNoSetting() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ProcessorConfig.parse(file(), Map.of("CPNER_BATCH_MAX_DELAY", "20")));
+    assertTrue(e.getMessage().contains("CPNER_BATCH_MAX_DELAY"), e.getMessage());
+  }
+
+  @Test
+  void shouldNameTheKeyOfAnInvalidValue() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ProcessorConfig.parse(file(), Map.of("CPNER_BATCH_MAX_DOCUMENTS", "0")));
+    assertTrue(e.getMessage().contains("batch.max.documents"), e.getMessage());
+  }
+
+  @Test
+  void shouldDeriveTheEnvironmentNameOfEveryKey() {
+    assertEquals("CPNER_SCHEMA_REGISTRY_URL", ProcessorConfig.envName(ProcessorConfig.REGISTRY_URL));
+    assertTrue(ProcessorConfig.markdownTable().contains("| `batch.max.delay.ms` | `CPNER_BATCH_MAX_DELAY_MS` | long | `50` |"));
+  }
+}
