@@ -1,0 +1,21 @@
+# cpner-stream processor image: built with Maven, run on a JRE. Everything (libtorch, the PLM,
+# Kafka clients) comes from Maven Central at build time; nothing is downloaded at run time.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY schemas schemas
+COPY processor processor
+COPY ops ops
+RUN mvn -B -q -DskipTests package
+
+FROM eclipse-temurin:17-jre
+WORKDIR /app
+COPY --from=build /src/ops/target/cpner-ops-*.jar /app/cpner.jar
+COPY --from=build /src/ops/target/lib /app/lib
+COPY prefixes /app/prefixes
+COPY ops/config /app/config
+RUN useradd --system --home /app cpner && mkdir -p /app/state && chown cpner /app/state
+USER cpner
+ENV CPNER_STATE_DIR=/app/state JAVA_OPTS="-Xmx3g"
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -Dai.djl.offline=true -cp '/app/cpner.jar:/app/lib/*' io.cpner.ops.Cpner \"$@\"", "cpner"]
+CMD ["run", "--config", "/app/config/processor.properties"]
