@@ -69,6 +69,7 @@ final class DemoCommand implements Callable<Integer> {
       Map<String, String> settings = new HashMap<>();
       settings.put(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
       settings.put(ProcessorConfig.STATE_DIR, Files.createTempDirectory("cpner-demo-state").toString());
+      settings.put(ProcessorConfig.HTTP_PORT, "0"); // any free port: the demo must not clash with a running processor
       settings.put(ProcessorConfig.APPLICATION_ID, "cpner-demo");
       // a throwaway signing key, trusted by this processor alone: the demo publishes signed updates
       PrefixSigningKey signingKey = throwawaySigningKey(settings);

@@ -203,7 +203,8 @@ class BadInputIntegrationTest {
     StreamTestKit.publish(registry.url(), config, TestPrefixes.capitalisedWords(plm, DOMAIN));
     PrefixRegistry prefixes = new PrefixRegistry();
     NerStreamsApp app = new NerStreamsApp(config, TopicSerdes.fromRegistry(client),
-        new NerTopology.Runtime(tagger, plm.identity(), prefixes, new PrefixUpdateStatus(), status -> { }, "bad-input-test"));
+        new NerTopology.Runtime(tagger, plm.identity(), prefixes, new PrefixUpdateStatus(), status -> { }, "bad-input-test",
+            NerMetrics.inMemory()));
     app.start();
     long deadline = System.currentTimeMillis() + 60_000;
     while (!(app.state() == KafkaStreams.State.RUNNING && prefixes.installedVersion(DOMAIN) == 1)) {

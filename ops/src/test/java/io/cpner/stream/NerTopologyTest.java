@@ -200,4 +200,26 @@ class NerTopologyTest extends TopologyTestBase {
       assertTrue(t.deadLetters.isEmpty());
     }
   }
+
+  @Test
+  void shouldCountDocumentsResultsDeadLettersBatchesAndPrefixVersions() {
+    try (TopologyHarness t = harness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 2))) {
+      // given news v3 installed
+      t.publish(update(capitalised, "news", 3));
+      // when two documents fill a batch and one record is undecodable
+      t.pipe(document("m-1", "news", "Alice met Bob."), T0 + 1);
+      t.pipe(document("m-2", "news", "Carol met Dave."), T0 + 2);
+      t.pipeRaw("junk".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {1, 2, 3}, T0 + 3);
+      // then the metrics say so
+      var registry = t.metrics.registry();
+      assertEquals(3.0, registry.get("cpner.documents.in").counter().count());
+      assertEquals(2.0, registry.get("cpner.results").tag("domain", "news").counter().count());
+      assertEquals(1.0, registry.get("cpner.dead.letters").tag("reason", "UNDECODABLE").counter().count());
+      assertEquals(1L, registry.get("cpner.batch.size").summary().count());
+      assertEquals(2.0, registry.get("cpner.batch.size").summary().totalAmount());
+      assertEquals(3.0, registry.get("cpner.prefix.version").tag("domain", "news").gauge().value());
+      assertEquals(1.0, registry.get("cpner.prefix.updates.applied").functionCounter().count());
+      assertEquals(2L, registry.get("cpner.result.latency").timer().count());
+    }
+  }
 }

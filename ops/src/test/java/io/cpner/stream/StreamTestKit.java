@@ -53,6 +53,7 @@ final class StreamTestKit {
     m.put(ProcessorConfig.STATUS_TOPIC, "prefix-status-" + run);
     Path state = Files.createTempDirectory("cpner-" + run);
     m.put(ProcessorConfig.STATE_DIR, state.toString());
+    m.put(ProcessorConfig.HTTP_PORT, "0");
     Path trusted = Files.writeString(state.resolveSibling(state.getFileName() + "-trusted-keys.properties"),
         TrustedKeys.line(SIGNING_KEY.keyId(), TEST_KEYS.getPublic()) + "\n");
     m.put(ProcessorConfig.TRUSTED_KEYS, trusted.toString());

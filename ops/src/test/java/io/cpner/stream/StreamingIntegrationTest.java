@@ -102,6 +102,19 @@ class StreamingIntegrationTest {
       NerResult rule = byId.get("doc-2");
       assertEquals(List.of("Marie", "Curie", "Paris"),
           rule.getEntities().stream().map(e -> e.getText()).toList());
+      // and the HTTP endpoints report it: Prometheus metrics, readiness with the installed prefixes
+      var http = java.net.http.HttpClient.newHttpClient();
+      String base = "http://localhost:" + processor.httpPort();
+      var metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, metrics.statusCode());
+      assertTrue(metrics.body().contains("cpner_documents_in_total " + (double) DOCUMENTS), "documents in: " + metrics.body());
+      assertTrue(metrics.body().contains("cpner_prefix_version{domain=\"alpha\"} 2.0"), "prefix version gauge");
+      assertTrue(metrics.body().contains("kafka_stream_"), "Kafka Streams client metrics are bound");
+      var ready = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/ready")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ready.statusCode());
+      assertTrue(ready.body().contains("\"status\":\"UP\"") && ready.body().contains("\"alpha\":2"), ready.body());
     }
 
     // and the status topic has one signed, accepted report per update, with where the update came from

@@ -59,6 +59,7 @@ final class TopologyHarness implements AutoCloseable {
   final TopicSerdes serdes;
   final PrefixRegistry prefixes = new PrefixRegistry();
   final PrefixUpdateStatus status = new PrefixUpdateStatus();
+  final NerMetrics metrics = NerMetrics.inMemory();
   final CapturedStatus statusRecords;
   final TopologyTestDriver driver;
   final TestInputTopic<byte[], byte[]> documents;
@@ -85,7 +86,8 @@ final class TopologyHarness implements AutoCloseable {
     this.config = ProcessorConfig.parse(all);
     this.serdes = serdes;
     this.statusRecords = new CapturedStatus(serdes.prefixStatus(), STATUS);
-    NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, INSTANCE);
+    NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, INSTANCE, metrics);
+    metrics.watch(prefixes, status);
     this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config), START);
     this.documents = driver.createInputTopic(INPUT, new ByteArraySerializer(), new ByteArraySerializer());
     this.control = driver.createInputTopic(CONTROL, new StringSerializer(), serdes.prefixUpdate().serializer());

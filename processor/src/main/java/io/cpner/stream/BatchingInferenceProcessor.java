@@ -38,10 +38,12 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
   private final PrefixRegistry prefixes;
   private final ProcessorConfig config;
   private final String inputTopic;
+  private final NerMetrics metrics;
   private ProcessorContext<Object, Object> context;
   private BatchBuffer buffer;
 
-  BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, ProcessorConfig config) {
+  BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, ProcessorConfig config, NerMetrics metrics) {
+    this.metrics = metrics;
     this.tagger = tagger;
     this.prefixes = prefixes;
     this.config = config;
@@ -118,7 +120,9 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
       }
       return;
     }
-    float forwardMs = (System.nanoTime() - start) / 1e6f;
+    long nanos = System.nanoTime() - start;
+    metrics.batch(docs.size(), nanos);
+    float forwardMs = nanos / 1e6f;
     long now = context.currentSystemTimeMs();
     for (int i = 0; i < docs.size(); i++) {
       BufferedDocument doc = docs.get(i);
@@ -133,10 +137,12 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
           .setTimings(new Timings(doc.getInputTimestampMs(), doc.getBufferedAtMs(), now, docs.size(), forwardMs))
           .build();
       context.forward(new Record<Object, Object>(doc.getId(), result, doc.getInputTimestampMs()), NerTopology.RESULTS_SINK);
+      metrics.result(doc.getDomain(), now - doc.getInputTimestampMs());
     }
   }
 
   private void deadLetter(BufferedDocument doc, DeadLetterReason reason, String detail) {
+    metrics.deadLetter(reason);
     LOG.warn("dead letter {} for document '{}' from {}-{}@{}: {}", reason, doc.getId(), inputTopic, doc.getSourcePartition(),
         doc.getSourceOffset(), detail);
     var letter = DeadLetters.of(reason, detail, inputTopic, doc.getSourcePartition(), doc.getSourceOffset(),

@@ -28,9 +28,12 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
   private final PrefixRegistry prefixes;
   private final DocumentTagger tagger;
   private final ProcessorConfig config;
+  private final NerMetrics metrics;
   private ProcessorContext<Object, Object> context;
 
-  DocumentRouter(Deserializer<Document> deserializer, PrefixRegistry prefixes, DocumentTagger tagger, ProcessorConfig config) {
+  DocumentRouter(Deserializer<Document> deserializer, PrefixRegistry prefixes, DocumentTagger tagger, ProcessorConfig config,
+      NerMetrics metrics) {
+    this.metrics = metrics;
     this.deserializer = deserializer;
     this.validator = new DocumentValidator(config.documentMaxChars());
     this.prefixes = prefixes;
@@ -45,6 +48,7 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
 
   @Override
   public void process(Record<byte[], byte[]> record) {
+    metrics.documentIn();
     RecordMetadata source = context.recordMetadata().orElse(null);
     if (record.value() == null) {
       deadLetter(record, source, DeadLetterReason.NULL_VALUE, "record has no value");
@@ -94,6 +98,7 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
   }
 
   private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, DeadLetterReason reason, String detail) {
+    metrics.deadLetter(reason);
     LOG.warn("dead letter {} at {}-{}@{}: {}", reason, source == null ? "?" : source.topic(),
         source == null ? -1 : source.partition(), source == null ? -1 : source.offset(),
         detail.length() > 300 ? detail.substring(0, 300) + "... (full detail in the dead letter)" : detail);

@@ -5,6 +5,9 @@ import io.cpner.model.Plm;
 import io.cpner.model.PlmLoader;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.registry.SchemaRegistryClient;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -21,6 +24,9 @@ public final class NerProcessor implements AutoCloseable {
   private final PrefixUpdateStatus updateStatus = new PrefixUpdateStatus();
   private final PrefixStatusProducer statusProducer;
   private final NerStreamsApp app;
+  private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final NerMetrics metrics = new NerMetrics(meters);
+  private ObservabilityServer http;
 
   private NerProcessor(ProcessorConfig config, Plm plm, boolean ownsPlm) {
     this.plm = plm;
@@ -30,9 +36,15 @@ public final class NerProcessor implements AutoCloseable {
     // pid@host: every instance applies (and reports) every update
     String instance = ManagementFactory.getRuntimeMXBean().getName();
     NerTopology.Runtime runtime = new NerTopology.Runtime(new NerEngine(plm), plm.identity(), prefixes, updateStatus,
-        statusProducer, instance);
+        statusProducer, instance, metrics);
+    metrics.watch(prefixes, updateStatus);
     try {
       this.app = new NerStreamsApp(config, serdes, runtime);
+      new KafkaStreamsMetrics(app.streams()).bindTo(meters);
+      if (config.httpPort() >= 0) {
+        this.http = new ObservabilityServer(config.httpPort(), meters,
+            () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions()));
+      }
     } catch (RuntimeException e) {
       statusProducer.close();
       throw e;
@@ -72,8 +84,20 @@ public final class NerProcessor implements AutoCloseable {
     return app.streams();
   }
 
+  /** The HTTP port of /metrics, /health and /ready, or -1 when disabled. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
+  public NerMetrics metrics() {
+    return metrics;
+  }
+
   @Override
   public void close() {
+    if (http != null) {
+      http.close();
+    }
     app.close();
     statusProducer.close();
     if (ownsPlm) {

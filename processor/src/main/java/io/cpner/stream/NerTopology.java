@@ -37,7 +37,7 @@ public final class NerTopology {
    * where the control-topic applier reports each update ({@code instance} names this instance there).
    */
   public record Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
-      PrefixUpdateStatusSink statusSink, String instance) {}
+      PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics) {}
 
   private NerTopology() {}
 
@@ -48,10 +48,11 @@ public final class NerTopology {
         config.inputTopic());
     // 2. Decode, validate, resolve the domain's prefix.
     topology.addProcessor(ROUTER,
-        () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config), SOURCE);
+        () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config,
+            runtime.metrics()), SOURCE);
     // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay.
     topology.addProcessor(BATCHING,
-        () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config), ROUTER);
+        () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config, runtime.metrics()), ROUTER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchingInferenceProcessor.STORE),
         Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)), BATCHING);
     // 4. One result per document, keyed by document id; every rejection to the dead-letter topic.
@@ -67,7 +68,8 @@ public final class NerTopology {
         CONTROL_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.controlTopic(), CONTROL_APPLIER,
         () -> new PrefixUpdateApplier(new PrefixUpdateVerifier(serdes.prefixUpdate().deserializer(), runtime.plm(), config),
             runtime.prefixes(), runtime.updateStatus(),
-            new PrefixStatusReporter(runtime.statusSink(), config.applicationId(), runtime.instance()), config.controlTopic()));
+            new PrefixStatusReporter(runtime.statusSink(), config.applicationId(), runtime.instance()), config.controlTopic(),
+            runtime.metrics()));
     return topology;
   }
 }

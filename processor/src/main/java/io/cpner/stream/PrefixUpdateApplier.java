@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * installed again (counted and logged, not reported: they were reported when they arrived).
  */
 final class PrefixUpdateApplier implements Processor<byte[], byte[], Void, Void> {
+  private final NerMetrics metrics;
   static final String STORE = "prefix-updates";
   private static final Logger LOG = LoggerFactory.getLogger(PrefixUpdateApplier.class);
 
@@ -39,7 +40,8 @@ final class PrefixUpdateApplier implements Processor<byte[], byte[], Void, Void>
   private KeyValueStore<byte[], byte[]> store;
 
   PrefixUpdateApplier(PrefixUpdateVerifier verifier, PrefixRegistry registry, PrefixUpdateStatus status,
-      PrefixStatusReporter reporter, String topic) {
+      PrefixStatusReporter reporter, String topic, NerMetrics metrics) {
+    this.metrics = metrics;
     this.verifier = verifier;
     this.registry = registry;
     this.status = status;
@@ -92,6 +94,7 @@ final class PrefixUpdateApplier implements Processor<byte[], byte[], Void, Void>
       return false;
     }
     status.applied();
+    metrics.prefixInstalled(prefix.domain());
     String detail = "installed prefix '" + prefix.domain() + "' v" + prefix.version() + " (" + prefix.metadata().kind() + ", P="
         + prefix.prefixLength() + ", " + prefix.labels().size() + " labels, " + signedBy(passed.update()) + ")";
     LOG.info("{} from {}{}", detail, where, at(source));

@@ -46,6 +46,7 @@ public record ProcessorConfig(
     TrustedKeys trustedKeys,
     boolean allowUnsignedUpdates,
     int prefixUpdateMaxBytes,
+    int httpPort,
     Map<String, Object> streamsOverrides) {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -72,6 +73,7 @@ public record ProcessorConfig(
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
   public static final String PLM_DIR = "plm.dir";
   public static final String STATE_DIR = "state.dir";
+  public static final String HTTP_PORT = "http.port";
   public static final String STREAMS_PREFIX = "streams.";
 
   /** The declared settings: the single source of keys, defaults and documentation. */
@@ -122,6 +124,8 @@ public record ProcessorConfig(
           "How often progress (and, under exactly-once, the transaction) is committed.")
       .define(PLM_DIR, Type.STRING, "", Importance.LOW,
           "Hugging Face model directory; empty for the bundled all-MiniLM-L6-v2.")
+      .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65535), Importance.LOW,
+          "Port of /metrics (Prometheus), /health and /ready; 0 for any free port, -1 for none.")
       .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/cpner-streams", Importance.LOW,
           "Kafka Streams state directory (the batch buffer's local store).");
 
@@ -158,7 +162,8 @@ public record ProcessorConfig(
         DeliveryGuarantee.valueOf(c.getString(GUARANTEE).toUpperCase()),
         c.getInt(BATCH_MAX_DOCUMENTS), c.getInt(BATCH_MAX_TOKENS), c.getLong(BATCH_MAX_DELAY_MS), c.getInt(DOCUMENT_MAX_CHARS),
         policy, fallback, c.getInt(STREAM_THREADS), c.getLong(COMMIT_INTERVAL_MS), c.getString(PLM_DIR),
-        c.getString(STATE_DIR), trustedKeys, allowUnsigned, c.getInt(UPDATE_MAX_BYTES), Map.copyOf(overrides));
+        c.getString(STATE_DIR), trustedKeys, allowUnsigned, c.getInt(UPDATE_MAX_BYTES), c.getInt(HTTP_PORT),
+        Map.copyOf(overrides));
   }
 
   /** The keys of the trusted-keys file, or none when no file is configured. */
@@ -246,7 +251,8 @@ public record ProcessorConfig(
         + batchMaxTokens + ", " + BATCH_MAX_DELAY_MS + "=" + batchMaxDelayMs + ", " + DOCUMENT_MAX_CHARS + "=" + documentMaxChars
         + ", " + UNKNOWN_DOMAIN_POLICY + "=" + unknownDomainPolicy + ", " + FALLBACK_DOMAIN + "=" + fallbackDomain + ", "
         + STREAM_THREADS + "=" + streamThreads + ", " + COMMIT_INTERVAL_MS + "=" + commitIntervalMs + ", " + PLM_DIR + "=" + plmDir
-        + ", " + STATE_DIR + "=" + stateDir + ", streams overrides=" + streamsOverrides.keySet() + "]";
+        + ", " + STATE_DIR + "=" + stateDir + ", " + HTTP_PORT + "=" + httpPort + ", streams overrides="
+        + streamsOverrides.keySet() + "]";
   }
 
   /** The reference table of every key (Markdown), as the README shows it. */

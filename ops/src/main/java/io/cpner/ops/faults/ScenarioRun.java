@@ -106,6 +106,7 @@ final class ScenarioRun implements AutoCloseable {
   ProcessorProcess startProcessor(String instance, Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>(baseSettings);
     settings.put(ProcessorConfig.STATE_DIR, dir.resolve(instance + "-state").toString());
+    settings.put(ProcessorConfig.HTTP_PORT, "0"); // two instances run side by side
     settings.putAll(overrides);
     ProcessorProcess p = ProcessorProcess.start(fault.label() + "-" + instance, settings, dir);
     step("started processor " + p.name());

@@ -1,0 +1,81 @@
+package io.cpner.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The processor's HTTP endpoints: {@code /metrics} (Prometheus text format), {@code /health}
+ * (liveness: 200 unless Kafka Streams has failed or stopped) and {@code /ready} (200 once Kafka
+ * Streams is RUNNING, the PLM is loaded and at least one prefix is installed), each with a JSON
+ * body saying why.
+ */
+public final class ObservabilityServer implements AutoCloseable {
+  /** What the health endpoints report. */
+  public record Health(KafkaStreams.State state, String plm, Map<String, Long> prefixes) {
+    boolean live() {
+      return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING
+          && state != KafkaStreams.State.PENDING_ERROR;
+    }
+
+    boolean ready() {
+      return state == KafkaStreams.State.RUNNING && plm != null && !prefixes.isEmpty();
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpServer server;
+
+  /**
+   * Starts serving on {@code port} (0: any free port).
+   */
+  public ObservabilityServer(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+    try {
+      this.server = HttpServer.create(new InetSocketAddress(port), 0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on HTTP port " + port + " (" + ProcessorConfig.HTTP_PORT + ")", e);
+    }
+    server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    server.createContext("/health", exchange -> sendHealth(exchange, health.get(), health.get().live()));
+    server.createContext("/ready", exchange -> sendHealth(exchange, health.get(), health.get().ready()));
+    server.start();
+  }
+
+  /** The port it listens on. */
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  private static void sendHealth(HttpExchange exchange, Health health, boolean ok) throws IOException {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", ok ? "UP" : "DOWN");
+    body.put("streams", String.valueOf(health.state()));
+    body.put("plm", health.plm());
+    body.put("prefixes", health.prefixes());
+    send(exchange, ok ? 200 : 503, "application/json", JSON.writeValueAsString(body));
+  }
+
+  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
