@@ -17,5 +17,7 @@ COPY ops/config /app/config
 RUN useradd --system --home /app cpner && mkdir -p /app/state && chown cpner /app/state
 USER cpner
 ENV CPNER_STATE_DIR=/app/state JAVA_OPTS="-Xmx3g"
+# /metrics, /health, /ready
+EXPOSE 8080
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -Dai.djl.offline=true -cp '/app/cpner.jar:/app/lib/*' io.cpner.ops.Cpner \"$@\"", "cpner"]
 CMD ["run", "--config", "/app/config/processor.properties"]

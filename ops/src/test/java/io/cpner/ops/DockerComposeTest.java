@@ -41,6 +41,8 @@ class DockerComposeTest {
     assertTrue(services.get("schema-registry").get("image").toString().startsWith("confluentinc/cp-schema-registry:"));
     assertEquals(List.of("9092:9092"), services.get("kafka").get("ports"));
     assertEquals(List.of("8081:8081"), services.get("schema-registry").get("ports"));
+    assertEquals(List.of("8080:8080"), services.get("processor").get("ports"));
+    assertTrue(services.get("processor").get("healthcheck").toString().contains("GET /ready"));
     assertEquals(".", services.get("processor").get("build"));
   }
 
