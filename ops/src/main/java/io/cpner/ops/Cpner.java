@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "cpner-stream 0.1.0",
     description = "Streaming named-entity recognition: one frozen PLM, one prefix per domain (CP-NER).",
     subcommands = {DemoCommand.class, RunCommand.class, PublishCommand.class, KeygenCommand.class, TagCommand.class,
-        EvalCommand.class, TrainCommand.class, FuseCommand.class, BenchCommand.class, FaultsCommand.class})
+        EvalCommand.class, TrainCommand.class, FuseCommand.class, BenchCommand.class, LoadgenCommand.class, FaultsCommand.class})
 public final class Cpner {
   public static void main(String[] args) {
     // nothing is ever downloaded at run time: the PLM and libtorch come from the classpath
