@@ -36,7 +36,11 @@ class DockerComposeTest {
 
   @Test
   void shouldDefineTheServicesOfTheStackWithTheirPorts() {
-    assertEquals(List.of("kafka", "schema-registry", "topics", "prefixes", "processor"), List.copyOf(services.keySet()));
+    assertEquals(List.of("kafka", "schema-registry", "topics", "prefixes", "processor", "loadgen", "prometheus", "grafana"),
+        List.copyOf(services.keySet()));
+    assertEquals(List.of("load"), services.get("loadgen").get("profiles"));
+    assertEquals(List.of("9090:9090"), services.get("prometheus").get("ports"));
+    assertEquals(List.of("3000:3000"), services.get("grafana").get("ports"));
     assertTrue(services.get("kafka").get("image").toString().startsWith("apache/kafka:"));
     assertTrue(services.get("schema-registry").get("image").toString().startsWith("confluentinc/cp-schema-registry:"));
     assertEquals(List.of("9092:9092"), services.get("kafka").get("ports"));
@@ -59,7 +63,7 @@ class DockerComposeTest {
 
   @Test
   void shouldGiveTheProcessorOnlyEnvironmentVariablesThatNameRealSettings() throws Exception {
-    for (String service : List.of("processor", "prefixes")) {
+    for (String service : List.of("processor", "prefixes", "loadgen")) {
       ProcessorConfig config = ProcessorConfig.parse(exampleConfig(), environment(service));
       assertEquals("kafka:29092", config.bootstrapServers(), service);
       assertEquals("http://schema-registry:8081", config.schemaRegistryUrl(), service);
@@ -79,6 +83,16 @@ class DockerComposeTest {
     try (Stream<Path> dirs = Files.list(ROOT.resolve("prefixes"))) {
       for (Path dir : dirs.filter(d -> Files.exists(d.resolve("prefix.json"))).toList()) {
         assertTrue(published.contains("/app/prefixes/" + dir.getFileName()), "compose publishes " + dir.getFileName());
+      }
+    }
+  }
+
+  @Test
+  void shouldMountMonitoringFilesThatExist() {
+    for (String service : List.of("prometheus", "grafana")) {
+      for (Object volume : (List<?>) services.get(service).get("volumes")) {
+        String host = volume.toString().split(":")[0];
+        assertTrue(Files.exists(ROOT.resolve(host)), service + " mounts " + host);
       }
     }
   }
