@@ -86,7 +86,8 @@ final class TopologyHarness implements AutoCloseable {
     this.config = ProcessorConfig.parse(all);
     this.serdes = serdes;
     this.statusRecords = new CapturedStatus(serdes.prefixStatus(), STATUS);
-    NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, INSTANCE, metrics);
+    NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, INSTANCE, metrics,
+        new RecentResults(50));
     metrics.watch(prefixes, status);
     this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config), START);
     this.documents = driver.createInputTopic(INPUT, new ByteArraySerializer(), new ByteArraySerializer());

@@ -39,11 +39,14 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
   private final ProcessorConfig config;
   private final String inputTopic;
   private final NerMetrics metrics;
+  private final RecentResults recent;
   private ProcessorContext<Object, Object> context;
   private BatchBuffer buffer;
 
-  BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, ProcessorConfig config, NerMetrics metrics) {
+  BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, ProcessorConfig config, NerMetrics metrics,
+      RecentResults recent) {
     this.metrics = metrics;
+    this.recent = recent;
     this.tagger = tagger;
     this.prefixes = prefixes;
     this.config = config;
@@ -138,6 +141,9 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
           .build();
       context.forward(new Record<Object, Object>(doc.getId(), result, doc.getInputTimestampMs()), NerTopology.RESULTS_SINK);
       metrics.result(doc.getDomain(), now - doc.getInputTimestampMs());
+      recent.add(new RecentResults.Item(doc.getId(), doc.getDomain(), used.get(i).version(), doc.getText(),
+          entities.get(i).stream().map(e -> new RecentResults.Span(e.text(), e.type(), e.start(), e.end(), (float) e.score()))
+              .toList(), now));
     }
   }
 

@@ -26,6 +26,7 @@ public final class NerProcessor implements AutoCloseable {
   private final NerStreamsApp app;
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final NerMetrics metrics = new NerMetrics(meters);
+  private final RecentResults recent = new RecentResults(200);
   private ObservabilityServer http;
 
   private NerProcessor(ProcessorConfig config, Plm plm, boolean ownsPlm) {
@@ -36,14 +37,14 @@ public final class NerProcessor implements AutoCloseable {
     // pid@host: every instance applies (and reports) every update
     String instance = ManagementFactory.getRuntimeMXBean().getName();
     NerTopology.Runtime runtime = new NerTopology.Runtime(new NerEngine(plm), plm.identity(), prefixes, updateStatus,
-        statusProducer, instance, metrics);
+        statusProducer, instance, metrics, recent);
     metrics.watch(prefixes, updateStatus);
     try {
       this.app = new NerStreamsApp(config, serdes, runtime);
       new KafkaStreamsMetrics(app.streams()).bindTo(meters);
       if (config.httpPort() >= 0) {
         this.http = new ObservabilityServer(config.httpPort(), meters,
-            () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions()));
+            () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions()), recent);
       }
     } catch (RuntimeException e) {
       statusProducer.close();

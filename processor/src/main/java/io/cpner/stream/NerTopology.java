@@ -37,7 +37,7 @@ public final class NerTopology {
    * where the control-topic applier reports each update ({@code instance} names this instance there).
    */
   public record Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
-      PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics) {}
+      PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics, RecentResults recent) {}
 
   private NerTopology() {}
 
@@ -52,7 +52,8 @@ public final class NerTopology {
             runtime.metrics()), SOURCE);
     // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay.
     topology.addProcessor(BATCHING,
-        () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config, runtime.metrics()), ROUTER);
+        () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config, runtime.metrics(), runtime.recent()),
+        ROUTER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchingInferenceProcessor.STORE),
         Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)), BATCHING);
     // 4. One result per document, keyed by document id; every rejection to the dead-letter topic.

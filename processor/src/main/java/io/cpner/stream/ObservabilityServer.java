@@ -18,7 +18,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * The processor's HTTP endpoints: {@code /metrics} (Prometheus text format), {@code /health}
  * (liveness: 200 unless Kafka Streams has failed or stopped) and {@code /ready} (200 once Kafka
  * Streams is RUNNING, the PLM is loaded and at least one prefix is installed), each with a JSON
- * body saying why.
+ * body saying why; and {@code /}, a live page of the latest results with their entities highlighted
+ * per domain (it polls {@code /results.json}).
  */
 public final class ObservabilityServer implements AutoCloseable {
   /** What the health endpoints report. */
@@ -34,12 +35,13 @@ public final class ObservabilityServer implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String LIVE_PAGE = livePage();
   private final HttpServer server;
 
   /**
    * Starts serving on {@code port} (0: any free port).
    */
-  public ObservabilityServer(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+  public ObservabilityServer(int port, PrometheusMeterRegistry registry, Supplier<Health> health, RecentResults recent) {
     try {
       this.server = HttpServer.create(new InetSocketAddress(port), 0);
     } catch (IOException e) {
@@ -48,7 +50,24 @@ public final class ObservabilityServer implements AutoCloseable {
     server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
     server.createContext("/health", exchange -> sendHealth(exchange, health.get(), health.get().live()));
     server.createContext("/ready", exchange -> sendHealth(exchange, health.get(), health.get().ready()));
+    server.createContext("/results.json", exchange -> send(exchange, 200, "application/json",
+        JSON.writeValueAsString(recent.snapshot())));
+    server.createContext("/", exchange -> {
+      if (!exchange.getRequestURI().getPath().equals("/")) {
+        send(exchange, 404, "text/plain", "not found");
+      } else {
+        send(exchange, 200, "text/html; charset=utf-8", LIVE_PAGE);
+      }
+    });
     server.start();
+  }
+
+  private static String livePage() {
+    try (var in = ObservabilityServer.class.getResourceAsStream("live.html")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException | NullPointerException e) {
+      throw new IllegalStateException("classpath resource io/cpner/stream/live.html is missing", e);
+    }
   }
 
   /** The port it listens on. */
