@@ -21,7 +21,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     ProcessorConfig c = config.load();
     if (printConfig) {
-      System.out.println(c);
+      c.settings().forEach((key, value) -> System.out.println(key + "=" + value));
       return 0;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -240,20 +240,43 @@ public record ProcessorConfig(
   /** Like the record's, with the registry password masked. */
   @Override
   public String toString() {
-    String masked = schemaRegistryUserInfo.isEmpty() ? "" : schemaRegistryUserInfo.replaceAll(":.*", ":[hidden]");
-    return "ProcessorConfig[" + BOOTSTRAP_SERVERS + "=" + bootstrapServers + ", " + APPLICATION_ID + "=" + applicationId
-        + ", " + INPUT_TOPIC + "=" + inputTopic + ", " + OUTPUT_TOPIC + "=" + outputTopic + ", " + DEAD_LETTER_TOPIC + "="
-        + deadLetterTopic + ", " + CONTROL_TOPIC + "=" + controlTopic + ", " + STATUS_TOPIC + "=" + statusTopic + ", "
-        + TRUSTED_KEYS + "=" + trustedKeys + ", " + ALLOW_UNSIGNED + "=" + allowUnsignedUpdates + ", " + UPDATE_MAX_BYTES + "="
-        + prefixUpdateMaxBytes + ", " + REGISTRY_URL + "=" + schemaRegistryUrl + ", "
-        + REGISTRY_USER_INFO + "=" + masked + ", " + REGISTRY_AUTO_REGISTER + "=" + schemaRegistryAutoRegister + ", "
-        + GUARANTEE + "=" + guarantee + ", " + BATCH_MAX_DOCUMENTS + "=" + batchMaxDocuments + ", " + BATCH_MAX_TOKENS + "="
-        + batchMaxTokens + ", " + BATCH_MAX_DELAY_MS + "=" + batchMaxDelayMs + ", " + DOCUMENT_MAX_CHARS + "=" + documentMaxChars
-        + ", " + UNKNOWN_DOMAIN_POLICY + "=" + unknownDomainPolicy + ", " + FALLBACK_DOMAIN + "=" + fallbackDomain + ", "
-        + STREAM_THREADS + "=" + streamThreads + ", " + COMMIT_INTERVAL_MS + "=" + commitIntervalMs + ", " + PLM_DIR + "=" + plmDir
-        + ", " + STATE_DIR + "=" + stateDir + ", " + HTTP_PORT + "=" + httpPort + ", streams overrides="
-        + streamsOverrides.keySet() + "]";
+    StringBuilder b = new StringBuilder("ProcessorConfig[");
+    settings().forEach((k, v) -> b.append(b.length() > 16 ? ", " : "").append(k).append('=').append(v));
+    return b.append(']').toString();
   }
+
+  /** Every effective setting by key, in declaration order, the registry password masked (for --print-config). */
+  public Map<String, String> settings() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put(BOOTSTRAP_SERVERS, bootstrapServers);
+    m.put(APPLICATION_ID, applicationId);
+    m.put(INPUT_TOPIC, inputTopic);
+    m.put(OUTPUT_TOPIC, outputTopic);
+    m.put(DEAD_LETTER_TOPIC, deadLetterTopic);
+    m.put(CONTROL_TOPIC, controlTopic);
+    m.put(STATUS_TOPIC, statusTopic);
+    m.put(TRUSTED_KEYS, String.valueOf(trustedKeys));
+    m.put(ALLOW_UNSIGNED, String.valueOf(allowUnsignedUpdates));
+    m.put(UPDATE_MAX_BYTES, String.valueOf(prefixUpdateMaxBytes));
+    m.put(REGISTRY_URL, schemaRegistryUrl);
+    m.put(REGISTRY_USER_INFO, schemaRegistryUserInfo.isEmpty() ? "" : schemaRegistryUserInfo.replaceAll(":.*", ":[hidden]"));
+    m.put(REGISTRY_AUTO_REGISTER, String.valueOf(schemaRegistryAutoRegister));
+    m.put(GUARANTEE, guarantee.streamsValue());
+    m.put(BATCH_MAX_DOCUMENTS, String.valueOf(batchMaxDocuments));
+    m.put(BATCH_MAX_TOKENS, String.valueOf(batchMaxTokens));
+    m.put(BATCH_MAX_DELAY_MS, String.valueOf(batchMaxDelayMs));
+    m.put(DOCUMENT_MAX_CHARS, String.valueOf(documentMaxChars));
+    m.put(UNKNOWN_DOMAIN_POLICY, unknownDomainPolicy.name());
+    m.put(FALLBACK_DOMAIN, fallbackDomain);
+    m.put(STREAM_THREADS, String.valueOf(streamThreads));
+    m.put(COMMIT_INTERVAL_MS, String.valueOf(commitIntervalMs));
+    m.put(PLM_DIR, plmDir);
+    m.put(STATE_DIR, stateDir);
+    m.put(HTTP_PORT, String.valueOf(httpPort));
+    streamsOverrides.forEach((k, v) -> m.put(STREAMS_PREFIX + k, k.contains("password") || k.contains("jaas") ? "[hidden]" : String.valueOf(v)));
+    return m;
+  }
+
 
   /** The reference table of every key (Markdown), as the README shows it. */
   public static String markdownTable() {

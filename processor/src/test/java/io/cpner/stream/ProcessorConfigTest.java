@@ -51,4 +51,17 @@ class ProcessorConfigTest {
     assertEquals("CPNER_SCHEMA_REGISTRY_URL", ProcessorConfig.envName(ProcessorConfig.REGISTRY_URL));
     assertTrue(ProcessorConfig.markdownTable().contains("| `batch.max.delay.ms` | `CPNER_BATCH_MAX_DELAY_MS` | long | `50` |"));
   }
+
+  @Test
+  void shouldListEveryEffectiveSettingWithSecretsHidden() {
+    Properties p = file();
+    p.put(ProcessorConfig.REGISTRY_USER_INFO, "svc:s3cret");
+    p.put("streams.ssl.keystore.password", "hunter2");
+    Map<String, String> settings = ProcessorConfig.parse(p, Map.of()).settings();
+    assertEquals("svc:[hidden]", settings.get(ProcessorConfig.REGISTRY_USER_INFO));
+    assertEquals("[hidden]", settings.get("streams.ssl.keystore.password"));
+    assertEquals("50", settings.get(ProcessorConfig.BATCH_MAX_DELAY_MS));
+    assertEquals("exactly_once_v2", settings.get(ProcessorConfig.GUARANTEE));
+    assertTrue(settings.keySet().containsAll(ProcessorConfig.DEFINITION.names()), "every declared key is listed");
+  }
 }
