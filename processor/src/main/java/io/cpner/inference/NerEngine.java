@@ -1,10 +1,6 @@
 package io.cpner.inference;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import io.cpner.model.Plm;
-import io.cpner.model.PrefixBatch;
-import io.cpner.model.PrefixedEncoder;
 import io.cpner.prefix.DomainPrefix;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Named-entity recognition over one frozen PLM for any mix of domains: a batch of (text, domain
@@ -22,7 +19,7 @@ import java.util.Objects;
  * window is cut into overlapping windows ({@link WindowPlanner}). A word's label is its first
  * piece's. Thread-safe: it holds only immutable state.
  */
-public final class NerEngine implements DocumentTagger {
+public final class NerEngine implements DocumentTagger, AutoCloseable {
   /** One document to tag with the given domain's prefix. */
   public record Request(String text, DomainPrefix prefix) {
     public Request {
@@ -44,23 +41,48 @@ public final class NerEngine implements DocumentTagger {
   /** Per word of a document: the chosen label's index and its probability. */
   private record WordPredictions(int[] label, float[] probability) {}
 
+  /**
+   * Work done since the engine was made: forward passes, rows (windows), and real vs padded tokens
+   * (the padding waste is {@code paddedTokens / realTokens - 1}).
+   */
+  public record PassCounters(long passes, long rows, long realTokens, long paddedTokens) {}
+
   private final Plm plm;
-  private final PrefixedEncoder encoder;
+  private final RowEncoder encoder;
+  private final LongAdder passes = new LongAdder();
+  private final LongAdder rowCount = new LongAdder();
+  private final LongAdder realTokens = new LongAdder();
+  private final LongAdder paddedTokens = new LongAdder();
   private final EngineOptions options;
   private final WindowEncoder windows;
 
+  /** An engine on PyTorch (the backend training uses). */
   public NerEngine(Plm plm, EngineOptions options) {
+    this(plm, options, new TorchRowEncoder(plm));
+  }
+
+  /** An engine on the given encoder, which it closes when closed. */
+  public NerEngine(Plm plm, EngineOptions options, RowEncoder encoder) {
     if (options.windowPieces() > plm.maxPieces()) {
       throw new IllegalArgumentException("windowPieces " + options.windowPieces() + " exceeds the PLM's " + plm.maxPieces());
     }
     this.plm = plm;
-    this.encoder = new PrefixedEncoder(plm);
+    this.encoder = encoder;
     this.options = options;
     this.windows = new WindowEncoder(plm.tokenizer(), options.windowPieces(), options.windowOverlap());
   }
 
   public NerEngine(Plm plm) {
     this(plm, EngineOptions.defaults(plm.maxPieces()));
+  }
+
+  public PassCounters counters() {
+    return new PassCounters(passes.sum(), rowCount.sum(), realTokens.sum(), paddedTokens.sum());
+  }
+
+  @Override
+  public void close() {
+    encoder.close();
   }
 
   @Override
@@ -143,62 +165,63 @@ public final class NerEngine implements DocumentTagger {
         && (options.maxPaddingRatio() == 0 || padded <= options.maxPaddingRatio() * (real + length));
   }
 
-  /** One forward pass over rows of possibly different domains, then each domain's head on its words. */
+  /** One forward pass over rows of possibly different domains, then each row's domain head on its words. */
   private void runBatch(List<Row> rows, List<Doc> docs, List<WordPredictions> predictions) {
-    int batch = rows.size();
+    int seq = rows.stream().mapToInt(Row::length).max().orElseThrow();
+    passes.increment();
+    rowCount.add(rows.size());
+    realTokens.add(rows.stream().mapToInt(Row::length).sum());
+    paddedTokens.add((long) rows.size() * seq);
     List<DomainPrefix> rowPrefixes = rows.stream().map(r -> docs.get(r.doc()).prefix()).toList();
-    try (NDManager scope = plm.manager().newSubManager()) {
-      PaddedIds input = PaddedIds.of(scope, rows.stream().map(r -> r.window().ids()).toList());
-      int seq = input.seq();
-      PrefixBatch prefixBatch = PrefixStacker.stack(
-          scope, rowPrefixes, plm.config().layers(), plm.config().heads(), plm.config().headDim());
-      NDArray hidden = encoder.forward(scope, input.ids(), input.mask(), prefixBatch);
-      NDArray flat = hidden.reshape(batch * (long) seq, plm.config().hidden()); // (batch * seq, hidden)
-      // each domain's head reads its own rows' words
-      Map<DomainPrefix, List<Integer>> rowsByPrefix = new IdentityHashMap<>();
-      for (int r = 0; r < batch; r++) {
-        rowsByPrefix.computeIfAbsent(rowPrefixes.get(r), k -> new ArrayList<>()).add(r);
-      }
-      rowsByPrefix.forEach((prefix, prefixRows) -> applyHead(scope, flat, seq, prefix, prefixRows, rows, docs, predictions));
-    }
-  }
-
-  private void applyHead(NDManager scope, NDArray flat, int seq, DomainPrefix prefix, List<Integer> prefixRows,
-      List<Row> rows, List<Doc> docs, List<WordPredictions> predictions) {
-    List<long[]> targets = new ArrayList<>(); // (doc, word, flat position)
-    for (int r : prefixRows) {
+    // every word a row owns, in row order: (doc, word, flat position in the padded pass)
+    List<long[]> targets = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
       WindowEncoder.EncodedWindow w = rows.get(r).window();
       for (int i = 0; i < w.firstPiecePos().length; i++) {
         if (w.firstPiecePos()[i] >= 0) {
-          targets.add(new long[] {rows.get(r).doc(), w.ownFirst() + i, (long) r * seq + w.firstPiecePos()[i]});
+          targets.add(new long[] {rows.get(r).doc(), w.ownFirst() + i, (long) r * seq + w.firstPiecePos()[i], r});
         }
       }
     }
     if (targets.isEmpty()) {
       return;
     }
-    long[] positions = targets.stream().mapToLong(t -> t[2]).toArray();
-    NDArray atWords = TaggingHead.rowsAt(scope, flat, positions); // (words, hidden)
-    float[] shapes = new float[targets.size() * WordShape.SIZE];
-    Map<Integer, float[]> docShapes = new java.util.HashMap<>();
+    float[] hidden = encoder.hiddenAt(rows.stream().map(r -> r.window().ids()).toList(), rowPrefixes,
+        targets.stream().mapToLong(t -> t[2]).toArray()); // (targets, hidden)
+    // each domain's head reads its own rows' words
+    Map<DomainPrefix, List<Integer>> targetsByPrefix = new IdentityHashMap<>();
     for (int t = 0; t < targets.size(); t++) {
-      int doc = (int) targets.get(t)[0];
-      float[] all = docShapes.computeIfAbsent(doc, d -> WordShape.features(docs.get(d).words()));
-      System.arraycopy(all, (int) targets.get(t)[1] * WordShape.SIZE, shapes, t * WordShape.SIZE, WordShape.SIZE);
+      targetsByPrefix.computeIfAbsent(rowPrefixes.get((int) targets.get(t)[3]), k -> new ArrayList<>()).add(t);
     }
-    float[] probs = TaggingHead.probabilities(scope, prefix, atWords, shapes); // (words, labels)
+    targetsByPrefix.forEach((prefix, own) -> applyHead(hidden, prefix, own, targets, docs, predictions));
+  }
+
+  private void applyHead(float[] hidden, DomainPrefix prefix, List<Integer> own, List<long[]> targets,
+      List<Doc> docs, List<WordPredictions> predictions) {
+    int width = plm.config().hidden();
+    float[] atWords = new float[own.size() * width];
+    float[] shapes = new float[own.size() * WordShape.SIZE];
+    Map<Integer, float[]> docShapes = new java.util.HashMap<>();
+    for (int i = 0; i < own.size(); i++) {
+      long[] target = targets.get(own.get(i));
+      System.arraycopy(hidden, own.get(i) * width, atWords, i * width, width);
+      float[] all = docShapes.computeIfAbsent((int) target[0], d -> WordShape.features(docs.get(d).words()));
+      System.arraycopy(all, (int) target[1] * WordShape.SIZE, shapes, i * WordShape.SIZE, WordShape.SIZE);
+    }
+    float[] probs = TaggingHead.probabilities(prefix, atWords, width, shapes); // (words, labels)
     int labels = prefix.labels().size();
-    for (int t = 0; t < targets.size(); t++) {
-      WordPredictions p = predictions.get((int) targets.get(t)[0]);
-      int word = (int) targets.get(t)[1];
+    for (int i = 0; i < own.size(); i++) {
+      long[] target = targets.get(own.get(i));
+      WordPredictions p = predictions.get((int) target[0]);
+      int word = (int) target[1];
       int best = 0;
       for (int l = 1; l < labels; l++) {
-        if (probs[t * labels + l] > probs[t * labels + best]) {
+        if (probs[i * labels + l] > probs[i * labels + best]) {
           best = l;
         }
       }
       p.label()[word] = best;
-      p.probability()[word] = probs[t * labels + best];
+      p.probability()[word] = probs[i * labels + best];
     }
   }
 

@@ -36,12 +36,50 @@ public final class TaggingHead {
     return hiddenAtWords.concat(scope.create(shapeFeatures, new Shape(words, WordShape.SIZE)), 1);
   }
 
-  /** Label probabilities of a prefix's head, row-major {@code (words, labels)}. */
-  static float[] probabilities(NDManager scope, DomainPrefix prefix, NDArray hiddenAtWords, float[] shapeFeatures) {
+  /**
+   * Label probabilities of a prefix's head, computed on the host (a head is a few thousand
+   * multiply-adds per word: cheaper than a native call per domain in a mixed batch).
+   *
+   * @param hiddenAtWords {@code (words, hidden)} row-major
+   * @return {@code (words, labels)} row-major
+   */
+  static float[] probabilities(DomainPrefix prefix, float[] hiddenAtWords, int hidden, float[] shapeFeatures) {
     int labels = prefix.labels().size();
-    NDArray features = features(scope, prefix.metadata().headInput(), hiddenAtWords, shapeFeatures); // (words, in)
-    NDArray weight = scope.create(prefix.headWeight(), new Shape(prefix.headInputWidth(), labels)); // (in, labels)
-    NDArray bias = scope.create(prefix.headBias(), new Shape(labels)); // (labels)
-    return features.matMul(weight).add(bias).softmax(-1).toFloatArray(); // (words, labels)
+    int words = hiddenAtWords.length / hidden;
+    boolean withShape = prefix.metadata().headInput() == HeadInput.HIDDEN_AND_WORD_SHAPE;
+    float[] weight = DomainPrefix.copyOf(prefix.headWeight()); // (in, labels)
+    float[] bias = DomainPrefix.copyOf(prefix.headBias());
+    float[] out = new float[words * labels];
+    float[] logits = new float[labels];
+    for (int w = 0; w < words; w++) {
+      for (int l = 0; l < labels; l++) {
+        logits[l] = bias[l];
+      }
+      for (int i = 0; i < hidden; i++) {
+        accumulate(logits, hiddenAtWords[w * hidden + i], weight, i * labels);
+      }
+      for (int i = 0; withShape && i < WordShape.SIZE; i++) {
+        accumulate(logits, shapeFeatures[w * WordShape.SIZE + i], weight, (hidden + i) * labels);
+      }
+      double max = Double.NEGATIVE_INFINITY;
+      for (float z : logits) {
+        max = Math.max(max, z);
+      }
+      double sum = 0;
+      for (int l = 0; l < labels; l++) {
+        sum += Math.exp(logits[l] - max);
+      }
+      for (int l = 0; l < labels; l++) {
+        out[w * labels + l] = (float) (Math.exp(logits[l] - max) / sum);
+      }
+    }
+    return out;
+  }
+
+  /** {@code logits += x * weight[offset, offset + labels)}: a float axpy the JIT vectorizes. */
+  private static void accumulate(float[] logits, float x, float[] weight, int offset) {
+    for (int l = 0; l < logits.length; l++) {
+      logits[l] += x * weight[offset + l];
+    }
   }
 }

@@ -28,6 +28,11 @@ public final class PlmLoader {
 
   private PlmLoader() {}
 
+  /** The bundled model's ONNX file, as shipped (what a plain ONNX Runtime user would run). */
+  public static byte[] defaultOnnx() {
+    return resource(DEFAULT_ONNX);
+  }
+
   /** Loads the default PLM, all-MiniLM-L6-v2, from the classpath. */
   public static Plm loadDefault() {
     byte[] onnx = resource(DEFAULT_ONNX);

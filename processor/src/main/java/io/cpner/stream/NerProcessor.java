@@ -1,5 +1,6 @@
 package io.cpner.stream;
 
+import io.cpner.inference.EngineOptions;
 import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
 import io.cpner.model.PlmLoader;
@@ -23,6 +24,7 @@ public final class NerProcessor implements AutoCloseable {
   private final PrefixRegistry prefixes = new PrefixRegistry();
   private final PrefixUpdateStatus updateStatus = new PrefixUpdateStatus();
   private final PrefixStatusProducer statusProducer;
+  private final NerEngine engine;
   private final NerStreamsApp app;
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final NerMetrics metrics = new NerMetrics(meters);
@@ -35,8 +37,10 @@ public final class NerProcessor implements AutoCloseable {
     TopicSerdes serdes = TopicSerdes.fromRegistry(new SchemaRegistryClient(config.registryConfig()));
     this.statusProducer = new PrefixStatusProducer(config, serdes.prefixStatus().serializer());
     // pid@host: every instance applies (and reports) every update
+    this.engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces()),
+        config.inferenceBackend().open(plm, config.inferencePrecision(), config.intraOpThreads()));
     String instance = ManagementFactory.getRuntimeMXBean().getName();
-    NerTopology.Runtime runtime = new NerTopology.Runtime(new NerEngine(plm), plm.identity(), prefixes, updateStatus,
+    NerTopology.Runtime runtime = new NerTopology.Runtime(engine, plm.identity(), prefixes, updateStatus,
         statusProducer, instance, metrics, recent);
     metrics.watch(prefixes, updateStatus);
     try {
@@ -48,6 +52,7 @@ public final class NerProcessor implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       statusProducer.close();
+      engine.close();
       throw e;
     }
   }
@@ -101,6 +106,7 @@ public final class NerProcessor implements AutoCloseable {
     }
     app.close();
     statusProducer.close();
+    engine.close();
     if (ownsPlm) {
       plm.close();
     }

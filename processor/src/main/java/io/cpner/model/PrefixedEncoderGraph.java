@@ -1,0 +1,254 @@
+package io.cpner.model;
+
+import ai.djl.ndarray.NDArray;
+import io.cpner.model.OnnxModelWriter.Attribute;
+import io.cpner.model.OnnxModelWriter.ElementType;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The {@link PrefixedEncoder} forward pass as an ONNX graph over the same frozen weights, so that an
+ * ONNX runtime can run it: each layer's prefix keys and values are graph inputs, put in front of the
+ * attention keys and values exactly as the DJL pass does.
+ *
+ * <p>Inputs: {@code input_ids (batch, seq)} int64; {@code attention_bias (batch, 1, 1, slots + seq)}
+ * float, 0 where a key is visible and a large negative number where not; per layer {@code i}
+ * {@code prefix_key_i} and {@code prefix_value_i (batch, heads, slots, headDim)} float;
+ * {@code word_positions (words)} int64, flat indices {@code row * seq + position} of the pieces whose
+ * hidden state is wanted. Output: {@code hidden_at_words (words, hidden)}, so only what the heads
+ * read leaves the runtime.
+ *
+ * <p>ONNX opset 17 plus two of ONNX Runtime's own ops: SkipLayerNormalization (bias + residual +
+ * layer norm in one pass) and, for int8, DynamicQuantizeMatMul. Queries, keys and values come from one
+ * fused {@code (hidden, 3 hidden)} product with the 1/sqrt(headDim) score scale folded into the query
+ * weights; GELU is written in the erf form that the optimizer fuses with its bias.
+ */
+public final class PrefixedEncoderGraph {
+  /** How the graph stores and multiplies the linear layers' weights. */
+  public enum Precision {
+    /** Float weights and products: the same numbers as the DJL pass, up to summation order. */
+    FP32,
+    /**
+     * Linear weights quantized to int8 per output column (symmetric), activations quantized per
+     * pass at run time (ONNX Runtime's DynamicQuantizeMatMul, VNNI on CPUs that have it).
+     * Embeddings, layer norms, attention and biases stay float.
+     */
+    INT8
+  }
+
+  public static final String INPUT_IDS = "input_ids";
+  public static final String ATTENTION_BIAS = "attention_bias";
+  public static final String WORD_POSITIONS = "word_positions";
+  public static final String OUTPUT = "hidden_at_words";
+  private static final int OPSET = 17;
+
+  private final PlmConfig config;
+  private final Precision precision;
+  private final OnnxModelWriter g = new OnnxModelWriter();
+  private final Set<String> written = new HashSet<>(); // names of shared constants already in the graph
+
+  private PrefixedEncoderGraph(PlmConfig config, Precision precision) {
+    this.config = config;
+    this.precision = precision;
+  }
+
+  public static String prefixKey(int layer) {
+    return "prefix_key_" + layer;
+  }
+
+  public static String prefixValue(int layer) {
+    return "prefix_value_" + layer;
+  }
+
+  /** The serialized ONNX model of this PLM's encoder with prefix inputs. */
+  public static byte[] build(Plm plm, Precision precision) {
+    return new PrefixedEncoderGraph(plm.config(), precision).write(plm.weights());
+  }
+
+  private byte[] write(PlmWeights w) {
+    int hidden = config.hidden();
+    int heads = config.heads();
+    int headDim = config.headDim();
+    g.input(INPUT_IDS, ElementType.INT64, "batch", "seq");
+    g.input(ATTENTION_BIAS, ElementType.FLOAT, "batch", 1L, 1L, "keys");
+    for (int i = 0; i < config.layers(); i++) {
+      g.input(prefixKey(i), ElementType.FLOAT, "batch", (long) heads, "slots", (long) headDim);
+      g.input(prefixValue(i), ElementType.FLOAT, "batch", (long) heads, "slots", (long) headDim);
+    }
+    g.input(WORD_POSITIONS, ElementType.INT64, "words");
+
+    // 1. Embeddings: word + position (first seq rows) + token type 0, then layer norm.  (batch, seq, hidden)
+    String words = g.node("Gather", List.of(weight("embeddings.word_embeddings", w.wordEmbeddings()), INPUT_IDS));
+    String seqLength = g.node("Shape", List.of(INPUT_IDS), new Attribute("start", 1L), new Attribute("end", 2L));
+    String positions = g.node("Slice", List.of(weight("embeddings.position_embeddings", w.positionEmbeddings()),
+        longs("zero", 0), seqLength, longs("axis0", 0)));
+    float[] tokenType0 = new float[hidden];
+    System.arraycopy(w.tokenTypeEmbeddings().toFloatArray(), 0, tokenType0, 0, hidden);
+    String x = g.node("Add", List.of(g.node("Add", List.of(words, positions)),
+        g.constant("embeddings.token_type_0", new long[] {hidden}, tokenType0)));
+    x = layerNorm(x, "embeddings.LayerNorm", w.embeddingNormGamma(), w.embeddingNormBeta());
+
+    String headShape = longs("head_shape", 0, 0, heads, headDim);
+    String mergedShape = longs("merged_shape", 0, 0, hidden);
+    String thirds = longs("qkv_split", hidden, hidden, hidden);
+    float scale = (float) (1.0 / Math.sqrt(headDim));
+    for (int i = 0; i < config.layers(); i++) {
+      PlmWeights.Layer l = w.layers().get(i);
+      String p = "encoder.layer." + i + ".";
+      // 2. Queries (pre-scaled by 1/sqrt(headDim)), keys, values: one product, split into heads.
+      //    (batch, seq, 3 hidden) -> 3 x (batch, heads, seq, headDim)
+      float[] qkvW = concatColumns(hidden, scaled(l.queryW().toFloatArray(), scale), l.keyW().toFloatArray(), l.valueW().toFloatArray());
+      float[] qkvB = concat(scaled(l.queryB().toFloatArray(), scale), l.keyB().toFloatArray(), l.valueB().toFloatArray());
+      String qkv = linear(x, p + "attention.self.qkv", qkvW, new long[] {hidden, 3L * hidden}, qkvB);
+      List<String> parts = g.node("", "Split", List.of(qkv, thirds), 3, new Attribute("axis", -1L));
+      String q = splitHeads(parts.get(0), headShape);
+      String k = splitHeads(parts.get(1), headShape);
+      String v = splitHeads(parts.get(2), headShape);
+      // 3. The row's prefix in front of the keys and values.         (batch, heads, slots + seq, headDim)
+      k = g.node("Concat", List.of(prefixKey(i), k), new Attribute("axis", 2L));
+      v = g.node("Concat", List.of(prefixValue(i), v), new Attribute("axis", 2L));
+      // 4. Dot-product attention with the additive mask.             (batch, heads, seq, slots + seq)
+      String kT = g.node("Transpose", List.of(k), new Attribute("perm", new long[] {0, 1, 3, 2}));
+      String scores = g.node("Add", List.of(g.node("MatMul", List.of(q, kT)), ATTENTION_BIAS));
+      String probs = g.node("Softmax", List.of(scores), new Attribute("axis", -1L));
+      String context = g.node("Reshape", List.of(
+          g.node("Transpose", List.of(g.node("MatMul", List.of(probs, v))), new Attribute("perm", new long[] {0, 2, 1, 3})),
+          mergedShape)); // (batch, seq, hidden)
+      // 5. Output projection, then bias + residual + layer norm in one op.   (batch, seq, hidden)
+      String attended = product(context, p + "attention.output.dense", l.attnOutW());
+      x = skipLayerNorm(attended, x, p + "attention.output", l.attnOutB(), l.attnNormGamma(), l.attnNormBeta());
+      // 6. Feed-forward with exact GELU, bias + residual + layer norm.       (batch, seq, hidden)
+      String inner = gelu(linear(x, p + "intermediate.dense", l.ffnInW().toFloatArray(), l.ffnInW().getShape().getShape(),
+          l.ffnInB().toFloatArray()));
+      String out = product(inner, p + "output.dense", l.ffnOutW());
+      x = skipLayerNorm(out, x, p + "output", l.ffnOutB(), l.ffnNormGamma(), l.ffnNormBeta());
+    }
+    // 7. Only the hidden states the heads read.                      (words, hidden)
+    String flat = g.node("Reshape", List.of(x, longs("flat_shape", -1, hidden)));
+    g.rename(g.node("Gather", List.of(flat, WORD_POSITIONS), new Attribute("axis", 0L)), OUTPUT);
+    g.output(OUTPUT, ElementType.FLOAT, "words", (long) hidden);
+    return g.toBytes("prefixed_encoder", OPSET);
+  }
+
+  /** {@code x W + b} with W {@code (in, out)} row-major, in the graph's precision. */
+  private String linear(String x, String name, float[] weight, long[] shape, float[] bias) {
+    String b = g.constant(name + ".bias", new long[] {bias.length}, bias);
+    if (precision == Precision.FP32) {
+      return g.node("Add", List.of(g.node("MatMul", List.of(x, g.constant(name + ".weight", shape, weight))), b));
+    }
+    return quantizedProduct(x, name, weight, shape, b);
+  }
+
+  /** {@code x W} without bias (the bias goes into the following fused op). */
+  private String product(String x, String name, NDArray weight) {
+    long[] shape = weight.getShape().getShape();
+    if (precision == Precision.FP32) {
+      return g.node("MatMul", List.of(x, weight(name + ".weight", weight)));
+    }
+    return quantizedProduct(x, name, weight.toFloatArray(), shape, null);
+  }
+
+  private String quantizedProduct(String x, String name, float[] weight, long[] shape, String bias) {
+    QuantizedColumns q = QuantizedColumns.of(weight, (int) shape[0], (int) shape[1]);
+    String wq = g.constant(name + ".weight_int8", shape, q.values());
+    String scales = g.constant(name + ".weight_scale", new long[] {q.scales().length}, q.scales());
+    String zeros = g.constant(name + ".weight_zero", new long[] {q.scales().length}, new byte[q.scales().length]);
+    List<String> in = bias == null ? List.of(x, wq, scales, zeros) : List.of(x, wq, scales, zeros, bias);
+    return g.node("com.microsoft", "DynamicQuantizeMatMul", in);
+  }
+
+  /** {@code LayerNorm(x + bias + residual)}: ONNX Runtime's SkipLayerNormalization. */
+  private String skipLayerNorm(String x, String residual, String name, NDArray bias, NDArray gamma, NDArray beta) {
+    return g.node("com.microsoft", "SkipLayerNormalization",
+        List.of(x, residual, weight(name + ".LayerNorm.weight", gamma), weight(name + ".LayerNorm.bias", beta),
+            weight(name + ".dense.bias", bias)),
+        new Attribute("epsilon", config.layerNormEps()));
+  }
+
+  private static float[] scaled(float[] values, float factor) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] *= factor;
+    }
+    return values;
+  }
+
+  private static float[] concat(float[]... parts) {
+    float[] out = new float[Arrays.stream(parts).mapToInt(a -> a.length).sum()];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /** Side by side: {@code (rows, a) | (rows, b) | ...} for row-major matrices of {@code rows} rows. */
+  private static float[] concatColumns(int rows, float[]... parts) {
+    int width = Arrays.stream(parts).mapToInt(a -> a.length / rows).sum();
+    float[] out = new float[rows * width];
+    for (int r = 0; r < rows; r++) {
+      int at = r * width;
+      for (float[] p : parts) {
+        int cols = p.length / rows;
+        System.arraycopy(p, r * cols, out, at, cols);
+        at += cols;
+      }
+    }
+    return out;
+  }
+
+  /** Symmetric per-column int8: {@code w[r][c] ~ values[r][c] * scales[c]}. */
+  record QuantizedColumns(byte[] values, float[] scales) {
+    static QuantizedColumns of(float[] w, int rows, int cols) {
+      float[] scales = new float[cols];
+      for (int i = 0; i < w.length; i++) {
+        scales[i % cols] = Math.max(scales[i % cols], Math.abs(w[i]));
+      }
+      for (int c = 0; c < cols; c++) {
+        scales[c] = scales[c] == 0 ? 1f : scales[c] / 127f;
+      }
+      byte[] q = new byte[rows * cols];
+      for (int i = 0; i < w.length; i++) {
+        q[i] = (byte) Math.max(-127, Math.min(127, Math.round(w[i] / scales[i % cols])));
+      }
+      return new QuantizedColumns(q, scales);
+    }
+  }
+
+  private String layerNorm(String x, String name, NDArray gamma, NDArray beta) {
+    return g.node("LayerNormalization", List.of(x, weight(name + ".weight", gamma), weight(name + ".bias", beta)),
+        new Attribute("axis", -1L), new Attribute("epsilon", config.layerNormEps()));
+  }
+
+  /** Exact GELU, {@code x * 0.5 * (1 + erf(x / sqrt 2))}, in the form ONNX Runtime fuses. */
+  private String gelu(String x) {
+    String erf = g.node("Erf", List.of(g.node("Div", List.of(x, scalar("sqrt2", (float) Math.sqrt(2))))));
+    return g.node("Mul", List.of(g.node("Mul", List.of(x, g.node("Add", List.of(erf, scalar("one", 1f))))), scalar("half", 0.5f)));
+  }
+
+  private String splitHeads(String x, String headShape) {
+    return g.node("Transpose", List.of(g.node("Reshape", List.of(x, headShape))), new Attribute("perm", new long[] {0, 2, 1, 3}));
+  }
+
+  private String weight(String name, NDArray array) {
+    return g.constant(name, array.getShape().getShape(), array.toFloatArray());
+  }
+
+  private String scalar(String name, float value) {
+    return constantOnce(name, () -> g.constant(name, new long[] {}, new float[] {value}));
+  }
+
+  private String longs(String name, long... values) {
+    return constantOnce(name, () -> g.constant(name, new long[] {values.length}, values));
+  }
+
+  private String constantOnce(String name, Supplier<String> write) {
+    if (written.add(name)) {
+      write.get();
+    }
+    return name;
+  }
+}

@@ -1,0 +1,158 @@
+package io.cpner.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cpner.SharedPlm;
+import io.cpner.TestPrefixes;
+import io.cpner.model.Plm;
+import io.cpner.model.PrefixedEncoderGraph.Precision;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.PrefixCodec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both encoder backends compute the same pass: ONNX Runtime over the graph built from the loaded
+ * weights against libtorch through DJL, on a mixed-domain batch and with the shipped prefixes.
+ */
+class EncoderBackendParityTest {
+  private static final List<String> TEXTS = List.of(
+      "The European Commission said on Thursday it disagreed with German advice to consumers.",
+      "Marie Curie discovered polonium and radium in Paris with Pierre Curie.",
+      "The Beatles released Abbey Road in 1969 on Apple Records.",
+      "Angela Merkel met Emmanuel Macron in Berlin on Monday to discuss the budget of the European Union.",
+      "CRISPR-Cas9 was adapted for genome editing by Jennifer Doudna and Emmanuelle Charpentier.",
+      "Miles Davis recorded Kind of Blue at Columbia's 30th Street Studio in New York City.",
+      "Geoffrey Hinton received the Turing Award for work on deep neural networks at the University of Toronto.",
+      "Leo Tolstoy wrote War and Peace, first published in The Russian Messenger.");
+  private static Plm plm;
+  private static RowEncoder torch;
+  private static RowEncoder ortFp32;
+  private static RowEncoder ortInt8;
+
+  @BeforeAll
+  static void open() {
+    plm = SharedPlm.get();
+    torch = EncoderBackend.PYTORCH.open(plm, Precision.FP32, 2);
+    ortFp32 = EncoderBackend.ONNXRUNTIME.open(plm, Precision.FP32, 2);
+    ortInt8 = EncoderBackend.ONNXRUNTIME.open(plm, Precision.INT8, 2);
+  }
+
+  @AfterAll
+  static void close() {
+    ortFp32.close();
+    ortInt8.close();
+  }
+
+  @Test
+  void shouldGiveTheSameHiddenStatesOnAMixedDomainBatchWithPaddedPrefixes() {
+    // given rows of different lengths with prefixes of 10, 4 and 0 slots and a row with none
+    List<DomainPrefix> prefixes = Arrays.asList(
+        TestPrefixes.random(plm, "a", 10, 1), TestPrefixes.random(plm, "b", 4, 2),
+        TestPrefixes.random(plm, "c", 0, 3), null);
+    List<long[]> rows = new ArrayList<>();
+    List<DomainPrefix> rowPrefixes = new ArrayList<>();
+    for (int i = 0; i < TEXTS.size(); i++) {
+      rows.add(ids(TEXTS.get(i)));
+      rowPrefixes.add(prefixes.get(i % prefixes.size()));
+    }
+    int seq = rows.stream().mapToInt(r -> r.length).max().orElseThrow();
+    long[] positions = allPositions(rows, seq);
+    // when both backends run the pass
+    float[] expected = torch.hiddenAt(rows, rowPrefixes, positions);
+    float[] actual = ortFp32.hiddenAt(rows, rowPrefixes, positions);
+    // then every hidden state agrees to float32 accumulation error
+    assertEquals(expected.length, actual.length);
+    assertEquals(0, maxAbsDiff(expected, actual), 2e-4);
+    // and int8 linear layers stay close in direction (per word cosine)
+    float[] int8 = ortInt8.hiddenAt(rows, rowPrefixes, positions);
+    assertTrue(minCosine(expected, int8, plm.config().hidden()) > 0.97, "int8 cosine " + minCosine(expected, int8, plm.config().hidden()));
+  }
+
+  @Test
+  void shouldFindTheSameEntitiesWithTheShippedPrefixes() throws IOException {
+    // given the shipped prefixes of three domains, interleaved in one batch
+    List<DomainPrefix> shipped = List.of(shipped("conll2003"), shipped("politics"), shipped("science"), shipped("music"));
+    List<NerEngine.Request> requests = new ArrayList<>();
+    for (int i = 0; i < TEXTS.size() * 2; i++) {
+      requests.add(new NerEngine.Request(TEXTS.get(i % TEXTS.size()), shipped.get(i % shipped.size())));
+    }
+    EngineOptions options = EngineOptions.defaults(plm.maxPieces());
+    NerEngine onTorch = new NerEngine(plm, options, torch);
+    NerEngine onOrt = new NerEngine(plm, options, EncoderBackend.ONNXRUNTIME.open(plm, Precision.FP32, 2));
+    try (onOrt) {
+      List<List<Entity>> expected = onTorch.tag(requests);
+      List<List<Entity>> actual = onOrt.tag(requests);
+      int entities = 0;
+      for (int i = 0; i < requests.size(); i++) {
+        assertEquals(spans(expected.get(i)), spans(actual.get(i)), "request " + i);
+        for (int e = 0; e < expected.get(i).size(); e++) {
+          assertEquals(expected.get(i).get(e).score(), actual.get(i).get(e).score(), 1e-3);
+        }
+        entities += expected.get(i).size();
+      }
+      assertTrue(entities >= 20, "the shipped prefixes should find entities in these texts, found " + entities);
+    }
+  }
+
+  private static List<List<Object>> spans(List<Entity> entities) {
+    return entities.stream().map(e -> List.<Object>of(e.text(), e.type(), e.start(), e.end())).toList();
+  }
+
+  private static DomainPrefix shipped(String domain) throws IOException {
+    DomainPrefix prefix = PrefixCodec.read(Path.of("..", "prefixes", domain));
+    prefix.requireCompatible(plm.identity());
+    return prefix;
+  }
+
+  private static long[] ids(String text) {
+    List<String> words = WordSplitter.split(text).stream().map(WordSplitter.Word::text).toList();
+    long[] pieces = plm.tokenizer().pieces(words).ids();
+    long[] row = new long[pieces.length + 2];
+    row[0] = plm.tokenizer().clsId();
+    System.arraycopy(pieces, 0, row, 1, pieces.length);
+    row[row.length - 1] = plm.tokenizer().sepId();
+    return row;
+  }
+
+  private static long[] allPositions(List<long[]> rows, int seq) {
+    List<Long> out = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
+      for (int p = 0; p < rows.get(r).length; p++) {
+        out.add((long) r * seq + p);
+      }
+    }
+    return out.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  private static double maxAbsDiff(float[] a, float[] b) {
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+
+  private static double minCosine(float[] a, float[] b, int width) {
+    double min = 1;
+    for (int w = 0; w < a.length / width; w++) {
+      double dot = 0;
+      double na = 0;
+      double nb = 0;
+      for (int i = w * width; i < (w + 1) * width; i++) {
+        dot += a[i] * b[i];
+        na += a[i] * a[i];
+        nb += b[i] * b[i];
+      }
+      min = Math.min(min, dot / Math.sqrt(na * nb));
+    }
+    return min;
+  }
+}
