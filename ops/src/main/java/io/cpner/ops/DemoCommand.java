@@ -7,24 +7,19 @@ import io.cpner.model.Plm;
 import io.cpner.ops.embedded.EmbeddedKafka;
 import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
 import io.cpner.prefix.DomainPrefix;
-import io.cpner.prefix.Ed25519Keys;
 import io.cpner.prefix.PrefixSigningKey;
-import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.NerProcessor;
 import io.cpner.stream.ProcessorConfig;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -72,12 +67,12 @@ final class DemoCommand implements Callable<Integer> {
       settings.put(ProcessorConfig.HTTP_PORT, "0"); // any free port: the demo must not clash with a running processor
       settings.put(ProcessorConfig.APPLICATION_ID, "cpner-demo");
       // a throwaway signing key, trusted by this processor alone: the demo publishes signed updates
-      PrefixSigningKey signingKey = throwawaySigningKey(settings);
+      PrefixSigningKey signingKey = InProcessSetup.throwawaySigningKey("demo", settings);
       try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(kafka.bootstrapServers()))) {
         settings.put(ProcessorConfig.REGISTRY_URL, registry.url());
         ProcessorConfig config = ProcessorConfig.parse(settings);
         console.step("schema registry at " + registry.url());
-        createTopics(kafka, config);
+        InProcessSetup.createTopics(kafka, config, 2);
         SchemaRegistryClient client = new SchemaRegistryClient(config.registryConfig());
 
         List<DomainPrefix> shipped = PrefixDirectory.list(plm, prefixesDir);
@@ -90,7 +85,8 @@ final class DemoCommand implements Callable<Integer> {
           try (NerProcessor processor = NerProcessor.start(config, plm);
               DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), config, AvroSerde.forClass(Document.class, client, false),
                   AvroSerde.forClass(NerResult.class, client, false), AvroSerde.forClass(DeadLetter.class, client, false))) {
-            awaitRunning(processor, shipped.size(), console);
+            InProcessSetup.awaitRunning(processor, shipped.size(), 60_000);
+            console.step("processor RUNNING with prefixes " + processor.prefixes().versions());
             int half = samples.size() * rounds / 2;
             int sent = 0;
             List<Document> all = new ArrayList<>();
@@ -118,35 +114,5 @@ final class DemoCommand implements Callable<Integer> {
         }
       }
     }
-  }
-
-  private static void createTopics(EmbeddedKafka kafka, ProcessorConfig config) {
-    kafka.createTopic(config.inputTopic(), 2, false);
-    kafka.createTopic(config.outputTopic(), 2, false);
-    kafka.createTopic(config.deadLetterTopic(), 1, false);
-    kafka.createTopic(config.controlTopic(), 1, true);
-    kafka.createTopic(config.statusTopic(), 1, false);
-  }
-
-  /** A new key pair: its public half written to a trusted-keys file the processor is configured with. */
-  private static PrefixSigningKey throwawaySigningKey(Map<String, String> settings) throws IOException {
-    KeyPair pair = Ed25519Keys.generate();
-    PrefixSigningKey key = new PrefixSigningKey("demo-" + Long.toHexString(System.nanoTime()), pair.getPrivate());
-    Path trusted = Files.createTempDirectory("cpner-demo-keys").resolve("trusted-keys.properties");
-    Files.writeString(trusted, TrustedKeys.line(key.keyId(), pair.getPublic()) + "\n");
-    settings.put(ProcessorConfig.TRUSTED_KEYS, trusted.toString());
-    return key;
-  }
-
-  private static void awaitRunning(NerProcessor processor, int prefixes, DemoConsole console) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (processor.state() != KafkaStreams.State.RUNNING || processor.prefixes().size() < prefixes) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException("processor not running after 60 s: state " + processor.state()
-            + ", prefixes installed " + processor.prefixes().versions());
-      }
-      Thread.sleep(50);
-    }
-    console.step("processor RUNNING with prefixes " + processor.prefixes().versions());
   }
 }

@@ -79,19 +79,16 @@ final class DemoTraffic implements AutoCloseable {
 
   /** Sends documents at about {@code perSecond} (0: as fast as possible). */
   int sendDocuments(List<Document> docs, double perSecond) throws InterruptedException {
-    long start = System.nanoTime();
+    Pacer pacer = new Pacer(perSecond);
     for (int i = 0; i < docs.size(); i++) {
       Document d = docs.get(i);
       stats.sent(d);
       byte[] value = documents.serializer().serialize(config.inputTopic(), d);
       producer.send(new ProducerRecord<>(config.inputTopic(), d.getId().getBytes(StandardCharsets.UTF_8), value));
-      if (perSecond > 0) {
-        long due = start + (long) ((i + 1) * 1e9 / perSecond);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          producer.flush();
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
+      long wait = pacer.nanosUntil(i + 1);
+      if (wait > 0) {
+        producer.flush();
+        Pacer.sleepNanos(wait);
       }
     }
     producer.flush();

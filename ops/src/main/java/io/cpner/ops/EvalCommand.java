@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 final class EvalCommand implements Callable<Integer> {
   @Mixin PlmOption plmOption;
 
+  @Mixin InferenceOptions inference;
+
   @Option(names = "--prefix", required = true, description = "Prefix directory.")
   Path prefixDir;
 
@@ -34,9 +36,11 @@ final class EvalCommand implements Callable<Integer> {
     try (Plm plm = plmOption.load()) {
       DomainPrefix prefix = PrefixLoading.loadFor(plm, prefixDir);
       List<LabelledSentence> sentences = ConllFile.read(data).sentences();
-      Scores scores = Evaluation.score(new NerEngine(plm), prefix, sentences);
-      System.out.println(json ? scores.toJson() : scores.toTable());
-      return 0;
+      try (NerEngine engine = inference.open(plm)) {
+        Scores scores = Evaluation.score(engine, prefix, sentences);
+        System.out.println(json ? scores.toJson() : scores.toTable());
+        return 0;
+      }
     }
   }
 

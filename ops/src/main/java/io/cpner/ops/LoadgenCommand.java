@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 final class LoadgenCommand implements Callable<Integer> {
   @Mixin ConfigFileOption config;
 
-  @Option(names = "--rate", defaultValue = "50", description = "Documents per second (default ${DEFAULT-VALUE}).")
+  @Option(names = "--rate", defaultValue = "50", description = "Documents per second, 0 = as fast as the producer goes (default ${DEFAULT-VALUE}).")
   double rate;
 
   @Option(names = "--duration-s", defaultValue = "60", description = "How long to send (default ${DEFAULT-VALUE}).")
@@ -68,6 +68,7 @@ final class LoadgenCommand implements Callable<Integer> {
     p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     p.putAll(c.streamsOverrides());
     long sent = 0;
+    Pacer pacer = new Pacer(rate);
     long start = System.nanoTime();
     long lastReport = start;
     try (KafkaProducer<String, Document> producer = new KafkaProducer<>(p, new StringSerializer(),
@@ -79,11 +80,8 @@ final class LoadgenCommand implements Callable<Integer> {
         String id = "load-" + seed + "-" + sent;
         producer.send(new ProducerRecord<>(c.inputTopic(), id, new Document(id, domain, template.getText(), Map.of())));
         sent++;
-        long due = start + (long) (sent * 1e9 / rate);
+        pacer.await(sent);
         long now = System.nanoTime();
-        if (due > now) {
-          Thread.sleep((due - now) / 1_000_000, (int) ((due - now) % 1_000_000));
-        }
         if (now - lastReport > 1e9) {
           System.err.printf("\rsent %d documents, %.1f/s (target %.1f/s)   ", sent, sent / ((now - start) / 1e9), rate);
           lastReport = now;

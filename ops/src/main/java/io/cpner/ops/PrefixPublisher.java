@@ -21,12 +21,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Sends prefixes to the control topic, keyed by domain, signed with the given key (or unsigned when
  * there is none), and waits for each to be acknowledged.
  */
-final class PrefixPublisher implements AutoCloseable {
+public final class PrefixPublisher implements AutoCloseable {
   private final KafkaProducer<String, PrefixUpdate> producer;
   private final String topic;
   private final Optional<PrefixSigningKey> signingKey;
 
-  PrefixPublisher(String bootstrapServers, Map<String, Object> clientOverrides, SchemaRegistryClient registry, String topic,
+  public PrefixPublisher(String bootstrapServers, Map<String, Object> clientOverrides, SchemaRegistryClient registry, String topic,
       Optional<PrefixSigningKey> signingKey) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -41,7 +41,7 @@ final class PrefixPublisher implements AutoCloseable {
   }
 
   /** Publishes (signed, if there is a key) and returns where the update landed. */
-  RecordMetadata publish(DomainPrefix prefix) throws ExecutionException, InterruptedException {
+  public RecordMetadata publish(DomainPrefix prefix) throws ExecutionException, InterruptedException {
     PrefixUpdate update = PrefixUpdates.toUpdate(prefix);
     if (signingKey.isPresent()) {
       update = PrefixSignatures.sign(update, signingKey.get());
@@ -50,7 +50,7 @@ final class PrefixPublisher implements AutoCloseable {
   }
 
   /** How updates are sent: "signed by 'id'" or "unsigned". */
-  String signing() {
+  public String signing() {
     return signingKey.map(k -> "signed by '" + k.keyId() + "'").orElse("unsigned");
   }
 

@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
 final class TagCommand implements Callable<Integer> {
   @Mixin PlmOption plmOption;
 
+  @Mixin InferenceOptions inference;
+
   @Option(names = "--prefix", required = true, description = "Prefix directory (prefix.json + prefix.safetensors).")
   Path prefixDir;
 
@@ -38,9 +40,8 @@ final class TagCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    try (Plm plm = plmOption.load()) {
+    try (Plm plm = plmOption.load(); NerEngine engine = inference.open(plm)) {
       DomainPrefix prefix = PrefixLoading.loadFor(plm, prefixDir);
-      NerEngine engine = new NerEngine(plm);
       PrintStream out = System.out;
       if (text != null) {
         print(out, prefix, List.of(text), engine);

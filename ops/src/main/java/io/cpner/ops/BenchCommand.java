@@ -1,0 +1,207 @@
+package io.cpner.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cpner.inference.EncoderBackend;
+import io.cpner.inference.EngineOptions;
+import io.cpner.inference.NerEngine;
+import io.cpner.model.Plm;
+import io.cpner.model.PlmLoader;
+import io.cpner.model.PrefixedEncoderGraph.Precision;
+import io.cpner.ops.bench.BenchCorpus;
+import io.cpner.ops.bench.BenchReport;
+import io.cpner.ops.bench.BenchReport.DomainMix;
+import io.cpner.ops.bench.EngineBench;
+import io.cpner.ops.bench.MatmulCeiling;
+import io.cpner.ops.bench.MemoryProbe;
+import io.cpner.ops.bench.OrtPeerBench;
+import io.cpner.ops.bench.PipelineBench;
+import io.cpner.ops.bench.SyntheticDomains;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.PrefixRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cpner bench}: everything that decides how fast the processor is, measured in one run on
+ * one machine so that the ratios between them hold: the matmul ceiling, the engine on each backend,
+ * the ONNX Runtime peer, mixed-domain batches, memory per domain, and the full pipeline through the
+ * in-process broker (batched at several max delays, per-record, and at half load).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure the ceiling, engine, ONNX Runtime peer, mixed domains, memory and the full pipeline; "
+        + "prints a table and writes JSON.")
+final class BenchCommand implements Callable<Integer> {
+  @Mixin PlmOption plmOption;
+
+  @Option(names = "--prefixes", defaultValue = "prefixes", description = "Directory of shipped prefixes (default ${DEFAULT-VALUE}).")
+  Path prefixesDir;
+
+  @Option(names = "--data", description = "Sentences: a domain<TAB>text .tsv, or a CrossNER file (all of --domain); "
+      + "default: the bundled benchmark corpus.")
+  Path data;
+
+  @Option(names = "--domain", defaultValue = "conll2003", description = "Domain of a CrossNER --data file (default ${DEFAULT-VALUE}).")
+  String dataDomain;
+
+  @Option(names = "--batch-sizes", split = ",", defaultValue = "1,2,4,8,16,32,64",
+      description = "Engine batch sizes (default ${DEFAULT-VALUE}).")
+  List<Integer> batchSizes;
+
+  @Option(names = "--max-delays", split = ",", defaultValue = "10,25,50",
+      description = "Pipeline batch.max.delay.ms settings (default ${DEFAULT-VALUE}).")
+  List<Long> maxDelays;
+
+  @Option(names = "--pipeline-batch", defaultValue = "32", description = "Pipeline batch.max.documents (default ${DEFAULT-VALUE}).")
+  int pipelineBatch;
+
+  @Option(names = "--seconds", defaultValue = "4", description = "Measured seconds per engine point (default ${DEFAULT-VALUE}).")
+  double seconds;
+
+  @Option(names = "--pipeline-seconds", defaultValue = "10",
+      description = "Measured seconds per pipeline point (default ${DEFAULT-VALUE}).")
+  double pipelineSeconds;
+
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Intra-op threads of a forward pass; 0 = every core (default ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--skip", split = ",", description = "Sections to leave out: ceiling, engine, peer, mixed, memory, pipeline.")
+  List<String> skip = List.of();
+
+  @Option(names = "--json", defaultValue = "target/bench.json", description = "Where to write the JSON report (default ${DEFAULT-VALUE}).")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int intraOp = threads > 0 ? threads : cores;
+    long rssBefore = MemoryProbe.residentBytes();
+    try (Plm plm = plmOption.load()) {
+      BenchReport report = new BenchReport(plm, cores, intraOp, MemoryProbe.residentBytes() - rssBefore);
+      BenchCorpus corpus = data == null ? BenchCorpus.bundled() : BenchCorpus.read(data, dataDomain);
+      Map<String, DomainPrefix> shipped = new LinkedHashMap<>();
+      for (DomainPrefix p : PrefixDirectory.list(plm, prefixesDir)) {
+        shipped.put(p.domain(), p);
+      }
+      List<String> texts = corpus.texts();
+      Function<String, DomainPrefix> ownDomain = d -> shipped.getOrDefault(d, shipped.values().iterator().next());
+      List<DomainPrefix> corpusPrefixes = corpus.sentences().stream().map(s -> ownDomain.apply(s.domain())).toList();
+      int[] tokens = new int[texts.size()];
+      List<long[]> rows = new ArrayList<>();
+      try (NerEngine counter = new NerEngine(plm)) {
+        for (int i = 0; i < texts.size(); i++) {
+          tokens[i] = counter.countTokens(texts.get(i)) + 2;
+        }
+      }
+      for (String text : texts) {
+        rows.add(OrtPeerBench.row(plm, text));
+      }
+      report.corpus(corpus.source(), texts.size(), tokens);
+      EngineBench engines = new EngineBench(texts, tokens);
+      EngineOptions defaults = EngineOptions.defaults(plm.maxPieces());
+
+      if (!skip.contains("ceiling")) {
+        report.ceiling(MatmulCeiling.measure(plm.config(), 1024, intraOp, Math.max(1, seconds / 2)));
+      }
+      if (!skip.contains("engine")) {
+        for (Backend b : Backend.values()) {
+          try (NerEngine engine = b.open(plm, defaults, intraOp)) {
+            for (int batch : batchSizes) {
+              report.engine(engines.measure(b.label, engine, corpusPrefixes, batch, seconds));
+            }
+          }
+        }
+      }
+      if (!skip.contains("peer")) {
+        for (boolean tuned : new boolean[] {false, true}) {
+          try (OrtPeerBench peer = new OrtPeerBench(PlmLoader.defaultOnnx(), rows, intraOp, tuned)) {
+            for (int batch : batchSizes) {
+              report.peer(peer.measure(batch, false, 0, seconds));
+              report.peer(peer.measure(batch, true, defaults.maxPaddingRatio(), seconds));
+            }
+          }
+        }
+      }
+      // memory first: the reading with the shipped domains is taken before the synthetic ones exist
+      PrefixRegistry registry = new PrefixRegistry();
+      shipped.values().forEach(registry::install);
+      MemoryProbe.Reading few = MemoryProbe.read();
+      List<DomainPrefix> synthetic = SyntheticDomains.derive(List.copyOf(shipped.values()), 1000, 42);
+      synthetic.stream().skip(shipped.size()).forEach(registry::install);
+      if (!skip.contains("memory")) {
+        report.memory(shipped.size(), few, registry.size(), MemoryProbe.read(), SyntheticDomains.tensorBytes(synthetic.get(0)));
+      }
+      if (!skip.contains("mixed")) {
+        int batch = report.bestEngineBatch(Backend.DEFAULT.label, pipelineBatch);
+        DomainPrefix one = shipped.values().iterator().next();
+        List<DomainPrefix> single = texts.stream().map(t -> one).toList();
+        List<DomainPrefix> six = new ArrayList<>();
+        List<DomainPrefix> thousand = new ArrayList<>();
+        List<DomainPrefix> shippedList = List.copyOf(shipped.values());
+        for (int i = 0; i < texts.size(); i++) {
+          six.add(shippedList.get(i % shippedList.size()));
+          thousand.add(synthetic.get((i * 7) % synthetic.size()));
+        }
+        try (NerEngine engine = Backend.DEFAULT.open(plm, defaults, intraOp)) {
+          for (int round = 0; round < 2; round++) { // alternate, so drift hits each alike
+            report.mixed(engines.measure(DomainMix.SINGLE.description, engine, single, batch, seconds));
+            report.mixed(engines.measure(DomainMix.SHIPPED.description, engine, six, batch, seconds));
+            report.mixed(engines.measure(DomainMix.SYNTHETIC.description, engine, thousand, batch, seconds));
+          }
+        }
+      }
+      if (!skip.contains("pipeline")) {
+        Map<String, String> overrides = Map.of("inference.threads", String.valueOf(intraOp));
+        try (PipelineBench pipeline = PipelineBench.start(plm, shipped, texts, overrides)) {
+          report.pipeline("per-record (batch 1)", pipeline.saturate(1, 1, pipelineSeconds));
+          for (long delay : maxDelays) {
+            report.pipeline("batched, saturated", pipeline.saturate(pipelineBatch, delay, pipelineSeconds));
+          }
+          for (long delay : maxDelays) {
+            double half = report.maxPipelineDocsPerSec() / 2;
+            report.pipeline("batched, half of max load", pipeline.atRate(pipelineBatch, delay, half, pipelineSeconds));
+          }
+        }
+      }
+      report.print(System.out, Backend.DEFAULT.label, pipelineBatch);
+      Path parent = json.toAbsolutePath().getParent();
+      java.nio.file.Files.createDirectories(parent);
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report.toJson(Backend.DEFAULT.label, pipelineBatch));
+      System.out.println("JSON: " + json);
+      return 0;
+    }
+  }
+
+  /** The engine configurations compared; DEFAULT is what the processor runs by default. */
+  enum Backend {
+    PYTORCH_FP32("engine pytorch fp32", EncoderBackend.PYTORCH, Precision.FP32),
+    ORT_FP32("engine onnxruntime fp32", EncoderBackend.ONNXRUNTIME, Precision.FP32),
+    ORT_INT8("engine onnxruntime int8", EncoderBackend.ONNXRUNTIME, Precision.INT8);
+
+    static final Backend DEFAULT = ORT_INT8;
+
+    final String label;
+    final EncoderBackend backend;
+    final Precision precision;
+
+    Backend(String label, EncoderBackend backend, Precision precision) {
+      this.label = label;
+      this.backend = backend;
+      this.precision = precision;
+    }
+
+    NerEngine open(Plm plm, EngineOptions options, int threads) {
+      return new NerEngine(plm, options.withBatch(Math.max(options.maxBatchRows(), 64), options.maxBatchTokens()),
+          backend.open(plm, precision, threads));
+    }
+  }
+}
