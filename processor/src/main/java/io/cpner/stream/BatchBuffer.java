@@ -39,9 +39,9 @@ final class BatchBuffer {
     return tokens;
   }
 
-  /** When the oldest waiting document arrived, or Long.MAX_VALUE when none waits. */
+  /** When the first waiting document (in arrival order) arrived, or Long.MAX_VALUE when none waits. */
   long oldestBufferedAtMs() {
-    return waiting.values().stream().mapToLong(BufferedDocument::getBufferedAtMs).min().orElse(Long.MAX_VALUE);
+    return waiting.isEmpty() ? Long.MAX_VALUE : waiting.firstEntry().getValue().getBufferedAtMs();
   }
 
   /** The next batch in arrival order: at most {@code maxDocs} documents and {@code maxTokens} pieces (at least one). */

@@ -36,8 +36,8 @@ public final class NerStreamsApp implements AutoCloseable {
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
-    // wake the poll loop often enough for the max-delay punctuator
-    p.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(100, config.batchMaxDelayMs() / 2)));
+    // wake the poll loop as often as the max-delay punctuator checks
+    p.put(StreamsConfig.POLL_MS_CONFIG, config.batchCheckIntervalMs());
     // the input is read as bytes and decoded by the topology, which dead-letters what it cannot decode
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class);
@@ -48,6 +48,10 @@ public final class NerStreamsApp implements AutoCloseable {
     config.registryConfig().toMap().forEach(p::put);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    // Under exactly-once a transaction's first write to a partition whose previous transaction is
+    // still being completed is refused (CONCURRENT_TRANSACTIONS) and retried after this backoff; the
+    // client default (100 ms) would add that much to the latency of results after every commit.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
     p.putAll(config.streamsOverrides());
     return p;
   }

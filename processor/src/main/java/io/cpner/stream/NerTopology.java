@@ -50,11 +50,12 @@ public final class NerTopology {
     topology.addProcessor(ROUTER,
         () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config,
             runtime.metrics()), SOURCE);
-    // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay.
+    // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay. The buffer
+    //    holds at most a few batches: in memory, with the changelog (restored on start) for durability.
     topology.addProcessor(BATCHING,
         () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config, runtime.metrics(), runtime.recent()),
         ROUTER);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BatchingInferenceProcessor.STORE),
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchingInferenceProcessor.STORE),
         Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)), BATCHING);
     // 4. One result per document, keyed by document id; every rejection to the dead-letter topic.
     topology.addSink(RESULTS_SINK, config.outputTopic(), new StringSerializer(),

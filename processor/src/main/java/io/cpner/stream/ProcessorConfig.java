@@ -261,6 +261,15 @@ public record ProcessorConfig(
     return inferenceThreads > 0 ? inferenceThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / streamThreads);
   }
 
+  /**
+   * How often the batching stage checks whether its oldest document has waited the maximum delay,
+   * which bounds how far past that delay a batch can start: a fifth of the delay, at most 10 ms. The
+   * poll loop wakes at this period too, since punctuators only run between polls.
+   */
+  public long batchCheckIntervalMs() {
+    return Math.max(1, Math.min(batchMaxDelayMs / 5, 10));
+  }
+
   /** The PLM directory, or null for the bundled default. */
   public Path plmPath() {
     return plmDir.isBlank() ? null : Path.of(plmDir);
