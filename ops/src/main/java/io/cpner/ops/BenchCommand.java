@@ -19,6 +19,7 @@ import io.cpner.ops.bench.PipelineBench;
 import io.cpner.ops.bench.SyntheticDomains;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.stream.ProcessorConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -73,6 +74,11 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "0",
       description = "Intra-op threads of a forward pass; 0 = every core (default ${DEFAULT-VALUE}).")
   int threads;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
+      description = "A processor setting for the pipeline runs, repeatable: e.g. --set num.stream.threads=2 "
+          + "--set inference.backend=PYTORCH (see the README's configuration table).")
+  Map<String, String> pipelineSettings = new LinkedHashMap<>();
 
   @Option(names = "--skip", split = ",", description = "Sections to leave out: ceiling, engine, peer, mixed, memory, pipeline.")
   List<String> skip = List.of();
@@ -160,7 +166,10 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       if (!skip.contains("pipeline")) {
-        Map<String, String> overrides = Map.of("inference.threads", String.valueOf(intraOp));
+        // inference.threads left at 0 gives the processor's own rule: cores / num.stream.threads
+        Map<String, String> overrides = new LinkedHashMap<>(Map.of(ProcessorConfig.INFERENCE_THREADS, String.valueOf(threads)));
+        overrides.putAll(pipelineSettings);
+        report.pipelineSettings(overrides);
         try (PipelineBench pipeline = PipelineBench.start(plm, shipped, texts, overrides)) {
           report.pipeline("per-record (batch 1)", pipeline.saturate(1, 1, pipelineSeconds));
           for (long delay : maxDelays) {

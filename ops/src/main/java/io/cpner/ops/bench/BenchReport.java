@@ -56,6 +56,11 @@ public final class BenchReport {
     machine.put("plmResidentBytes", plmResidentBytes);
   }
 
+  /** The processor settings the pipeline runs add to their own (threads, backend, ...). */
+  public void pipelineSettings(Map<String, String> settings) {
+    machine.put("pipelineSettings", new LinkedHashMap<>(settings));
+  }
+
   public void corpus(String source, int sentences, int[] tokens) {
     int[] sorted = tokens.clone();
     Arrays.sort(sorted);
@@ -196,7 +201,8 @@ public final class BenchReport {
       out.printf("   one prefix's tensors: %,d bytes%n", prefixTensorBytes);
     }
     if (!pipeline.isEmpty()) {
-      out.printf("%n-- full pipeline through the in-process broker (Avro, schema registry, exactly-once)%n");
+      out.printf("%n-- full pipeline through the in-process broker (Avro, schema registry, exactly-once), settings %s%n",
+          machine.get("pipelineSettings"));
       out.printf("   %-28s %5s %6s %9s %9s %10s %8s %8s %8s %8s%n", "mode", "batch", "delay", "offered", "docs/s", "tokens/s",
           "p50 ms", "p95 ms", "p99 ms", "results");
       for (Map<String, Object> r : pipeline) {
