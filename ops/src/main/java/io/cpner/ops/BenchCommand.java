@@ -22,6 +22,7 @@ import io.cpner.prefix.PrefixRegistry;
 import io.cpner.stream.ProcessorConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,16 +114,51 @@ final class BenchCommand implements Callable<Integer> {
       }
       report.corpus(corpus.source(), texts.size(), tokens);
       EngineBench engines = new EngineBench(texts, tokens);
-      EngineOptions defaults = EngineOptions.defaults(plm.maxPieces());
 
+      // Memory first, before the other sections grow the heap and native arenas: the processor's
+      // default engine after a pass over the corpus with the shipped domains, then again after a
+      // pass with 1,000 domains installed (the synthetic ones are created after the first reading).
+      PrefixRegistry registry = new PrefixRegistry();
+      shipped.values().forEach(registry::install);
+      List<DomainPrefix> thousand = new ArrayList<>();
+      try (NerEngine engine = Backend.DEFAULT.open(plm, intraOp)) {
+        engines.measure("warm-up", engine, corpusPrefixes, pipelineBatch, 1);
+        MemoryProbe.Reading few = MemoryProbe.read();
+        List<DomainPrefix> synthetic = SyntheticDomains.derive(List.copyOf(shipped.values()), 1000, 42);
+        synthetic.stream().skip(shipped.size()).forEach(registry::install);
+        for (int i = 0; i < texts.size(); i++) {
+          thousand.add(synthetic.get((i * 7) % synthetic.size()));
+        }
+        engines.measure("warm-up", engine, thousand, pipelineBatch, 1);
+        if (!skip.contains("memory")) {
+          report.memory(shipped.size(), few, registry.size(), MemoryProbe.read(), SyntheticDomains.tensorBytes(synthetic.get(0)));
+        }
+      }
       if (!skip.contains("ceiling")) {
         report.ceiling(MatmulCeiling.measure(plm.config(), 1024, intraOp, Math.max(1, seconds / 2)));
       }
+      // the pipeline runs with the processor's own threads rule unless --threads or --set say otherwise
+      Map<String, String> pipelineOverrides = new LinkedHashMap<>(Map.of(ProcessorConfig.INFERENCE_THREADS, String.valueOf(threads)));
+      pipelineOverrides.putAll(pipelineSettings);
+      Backend pipelineBackend = Backend.of(pipelineOverrides);
+      int streamThreads = ProcessorConfig.streamThreads(Integer.parseInt(pipelineOverrides.getOrDefault(ProcessorConfig.STREAM_THREADS, "0")));
+      int passThreads = ProcessorConfig.intraOpThreads(Integer.parseInt(pipelineOverrides.get(ProcessorConfig.INFERENCE_THREADS)), streamThreads);
+      // the engine as the pipeline drives it: one caller per stream thread, each pass on its share of the cores
+      String pipelineEngine = streamThreads == 1 && passThreads == intraOp ? pipelineBackend.label
+          : pipelineBackend.label + ", " + streamThreads + " callers x " + passThreads + " threads";
+      report.pipelineSettings(pipelineOverrides, pipelineEngine);
       if (!skip.contains("engine")) {
         for (Backend b : Backend.values()) {
-          try (NerEngine engine = b.open(plm, defaults, intraOp)) {
+          try (NerEngine engine = b.open(plm, intraOp)) {
             for (int batch : batchSizes) {
               report.engine(engines.measure(b.label, engine, corpusPrefixes, batch, seconds));
+            }
+          }
+        }
+        if (!pipelineEngine.equals(pipelineBackend.label)) {
+          try (NerEngine engine = pipelineBackend.open(plm, passThreads)) {
+            for (int batch : batchSizes) {
+              report.engine(engines.measure(pipelineEngine, engine, corpusPrefixes, batch, seconds, streamThreads));
             }
           }
         }
@@ -132,32 +168,21 @@ final class BenchCommand implements Callable<Integer> {
           try (OrtPeerBench peer = new OrtPeerBench(PlmLoader.defaultOnnx(), rows, intraOp, tuned)) {
             for (int batch : batchSizes) {
               report.peer(peer.measure(batch, false, 0, seconds));
-              report.peer(peer.measure(batch, true, defaults.maxPaddingRatio(), seconds));
+              report.peer(peer.measure(batch, true, EngineOptions.defaults(plm.maxPieces(), intraOp).maxPaddingRatio(), seconds));
             }
           }
         }
-      }
-      // memory first: the reading with the shipped domains is taken before the synthetic ones exist
-      PrefixRegistry registry = new PrefixRegistry();
-      shipped.values().forEach(registry::install);
-      MemoryProbe.Reading few = MemoryProbe.read();
-      List<DomainPrefix> synthetic = SyntheticDomains.derive(List.copyOf(shipped.values()), 1000, 42);
-      synthetic.stream().skip(shipped.size()).forEach(registry::install);
-      if (!skip.contains("memory")) {
-        report.memory(shipped.size(), few, registry.size(), MemoryProbe.read(), SyntheticDomains.tensorBytes(synthetic.get(0)));
       }
       if (!skip.contains("mixed")) {
         int batch = report.bestEngineBatch(Backend.DEFAULT.label, pipelineBatch);
         DomainPrefix one = shipped.values().iterator().next();
         List<DomainPrefix> single = texts.stream().map(t -> one).toList();
         List<DomainPrefix> six = new ArrayList<>();
-        List<DomainPrefix> thousand = new ArrayList<>();
         List<DomainPrefix> shippedList = List.copyOf(shipped.values());
         for (int i = 0; i < texts.size(); i++) {
           six.add(shippedList.get(i % shippedList.size()));
-          thousand.add(synthetic.get((i * 7) % synthetic.size()));
         }
-        try (NerEngine engine = Backend.DEFAULT.open(plm, defaults, intraOp)) {
+        try (NerEngine engine = Backend.DEFAULT.open(plm, intraOp)) {
           for (int round = 0; round < 2; round++) { // alternate, so drift hits each alike
             report.mixed(engines.measure(DomainMix.SINGLE.description, engine, single, batch, seconds));
             report.mixed(engines.measure(DomainMix.SHIPPED.description, engine, six, batch, seconds));
@@ -166,11 +191,7 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
       if (!skip.contains("pipeline")) {
-        // inference.threads left at 0 gives the processor's own rule: cores / num.stream.threads
-        Map<String, String> overrides = new LinkedHashMap<>(Map.of(ProcessorConfig.INFERENCE_THREADS, String.valueOf(threads)));
-        overrides.putAll(pipelineSettings);
-        report.pipelineSettings(overrides);
-        try (PipelineBench pipeline = PipelineBench.start(plm, shipped, texts, overrides)) {
+        try (PipelineBench pipeline = PipelineBench.start(plm, shipped, texts, pipelineOverrides)) {
           report.pipeline("per-record (batch 1)", pipeline.saturate(1, 1, pipelineSeconds));
           for (long delay : maxDelays) {
             report.pipeline("batched, saturated", pipeline.saturate(pipelineBatch, delay, pipelineSeconds));
@@ -198,6 +219,15 @@ final class BenchCommand implements Callable<Integer> {
 
     static final Backend DEFAULT = ORT_INT8;
 
+    /** The backend and precision that processor settings select (the processor's defaults where unset). */
+    static Backend of(Map<String, String> settings) {
+      EncoderBackend backend = EncoderBackend.valueOf(settings.getOrDefault(ProcessorConfig.INFERENCE_BACKEND, "ONNXRUNTIME"));
+      String precision = settings.getOrDefault(ProcessorConfig.INFERENCE_PRECISION, "");
+      Precision p = precision.isEmpty() ? backend.defaultPrecision() : Precision.valueOf(precision);
+      return Arrays.stream(values()).filter(b -> b.backend == backend && b.precision == p).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException(backend + " does not run " + p));
+    }
+
     final String label;
     final EncoderBackend backend;
     final Precision precision;
@@ -208,7 +238,9 @@ final class BenchCommand implements Callable<Integer> {
       this.precision = precision;
     }
 
-    NerEngine open(Plm plm, EngineOptions options, int threads) {
+    /** The engine as the processor would open it with {@code threads} threads a forward pass. */
+    NerEngine open(Plm plm, int threads) {
+      EngineOptions options = EngineOptions.defaults(plm.maxPieces(), threads);
       return new NerEngine(plm, options.withBatch(Math.max(options.maxBatchRows(), 64), options.maxBatchTokens()),
           backend.open(plm, precision, threads));
     }

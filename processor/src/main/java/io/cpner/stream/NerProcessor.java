@@ -37,7 +37,7 @@ public final class NerProcessor implements AutoCloseable {
     TopicSerdes serdes = TopicSerdes.fromRegistry(new SchemaRegistryClient(config.registryConfig()));
     this.statusProducer = new PrefixStatusProducer(config, serdes.prefixStatus().serializer());
     // pid@host: every instance applies (and reports) every update
-    this.engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces()),
+    this.engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces(), config.intraOpThreads()),
         config.inferenceBackend().open(plm, config.inferencePrecision(), config.intraOpThreads()));
     String instance = ManagementFactory.getRuntimeMXBean().getName();
     NerTopology.Runtime runtime = new NerTopology.Runtime(engine, plm.identity(), prefixes, updateStatus,

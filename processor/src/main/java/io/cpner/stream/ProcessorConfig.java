@@ -126,8 +126,8 @@ public record ProcessorConfig(
           "Documents of a domain without a prefix: DEAD_LETTER, or FALLBACK to fallback.domain's prefix.")
       .define(FALLBACK_DOMAIN, Type.STRING, "", Importance.LOW,
           "Domain whose prefix tags unknown domains when unknown.domain.policy=FALLBACK.")
-      .define(STREAM_THREADS, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
-          "Kafka Streams threads, each running its own forward passes (see inference.threads).")
+      .define(STREAM_THREADS, Type.INT, 0, Range.between(0, 64), Importance.MEDIUM,
+          "Kafka Streams threads, each running its own forward passes; 0 = one per core. A thread without an input partition idles: with fewer partitions (on this instance) than cores, set it to the partition count and inference.threads shares out the cores.")
       .define(INFERENCE_BACKEND, Type.STRING, "ONNXRUNTIME", ValidString.in("ONNXRUNTIME", "PYTORCH"), Importance.MEDIUM,
           "Runtime of the frozen encoder: ONNXRUNTIME (a graph built from the loaded weights, fastest on CPU) or PYTORCH (libtorch, the training runtime). Both give the same entities.")
       .define(INFERENCE_PRECISION, Type.STRING, "", ValidString.in("", "FP32", "INT8"), Importance.MEDIUM,
@@ -258,7 +258,27 @@ public record ProcessorConfig(
    * (each stream thread runs its own passes, so more would oversubscribe the CPU).
    */
   public int intraOpThreads() {
-    return inferenceThreads > 0 ? inferenceThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / streamThreads);
+    return intraOpThreads(inferenceThreads, streamThreads());
+  }
+
+  /** The rule of {@link #intraOpThreads()}, for a configured value and a number of stream threads. */
+  public static int intraOpThreads(int configured, int streamThreads) {
+    return configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / streamThreads);
+  }
+
+  /**
+   * Kafka Streams threads: as configured, or one per core. Several stream threads with one core
+   * each beat one stream thread using every core for its forward passes: while one thread polls,
+   * produces or waits for its transaction to commit, another computes (README, Performance).
+   */
+  @Override
+  public int streamThreads() {
+    return streamThreads(streamThreads);
+  }
+
+  /** The rule of {@link #streamThreads()}, for a configured value. */
+  public static int streamThreads(int configured) {
+    return configured > 0 ? configured : Math.min(64, Runtime.getRuntime().availableProcessors());
   }
 
   /**
@@ -306,7 +326,7 @@ public record ProcessorConfig(
     m.put(DOCUMENT_MAX_CHARS, String.valueOf(documentMaxChars));
     m.put(UNKNOWN_DOMAIN_POLICY, unknownDomainPolicy.name());
     m.put(FALLBACK_DOMAIN, fallbackDomain);
-    m.put(STREAM_THREADS, String.valueOf(streamThreads));
+    m.put(STREAM_THREADS, streamThreads + " (" + streamThreads() + " in use)");
     m.put(COMMIT_INTERVAL_MS, String.valueOf(commitIntervalMs));
     m.put(PLM_DIR, plmDir);
     m.put(STATE_DIR, stateDir);

@@ -64,4 +64,20 @@ class ProcessorConfigTest {
     assertEquals("exactly_once_v2", settings.get(ProcessorConfig.GUARANTEE));
     assertTrue(settings.keySet().containsAll(ProcessorConfig.DEFINITION.names()), "every declared key is listed");
   }
+
+  @Test
+  void shouldRunOneStreamThreadPerCoreWithOneCoreEachByDefault() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    ProcessorConfig byDefault = ProcessorConfig.parse(file(), Map.of());
+    assertEquals(Math.min(64, cores), byDefault.streamThreads());
+    assertEquals(Math.max(1, cores / Math.min(64, cores)), byDefault.intraOpThreads());
+    assertEquals("0 (" + byDefault.streamThreads() + " in use)", byDefault.settings().get(ProcessorConfig.STREAM_THREADS));
+
+    ProcessorConfig one = ProcessorConfig.parse(file(), Map.of("CPNER_NUM_STREAM_THREADS", "1"));
+    assertEquals(1, one.streamThreads());
+    assertEquals(cores, one.intraOpThreads(), "one stream thread's passes use every core");
+
+    ProcessorConfig pinned = ProcessorConfig.parse(file(), Map.of("CPNER_NUM_STREAM_THREADS", "1", "CPNER_INFERENCE_THREADS", "3"));
+    assertEquals(3, pinned.intraOpThreads());
+  }
 }

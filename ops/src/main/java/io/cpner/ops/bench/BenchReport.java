@@ -44,6 +44,7 @@ public final class BenchReport {
   private final List<Memory> memory = new ArrayList<>();
   private long prefixTensorBytes;
   private final List<Map<String, Object>> pipeline = new ArrayList<>();
+  private String pipelineEngine;
 
   public BenchReport(Plm plm, int cores, int threads, long plmResidentBytes) {
     machine.put("date", Instant.now().toString());
@@ -56,9 +57,14 @@ public final class BenchReport {
     machine.put("plmResidentBytes", plmResidentBytes);
   }
 
-  /** The processor settings the pipeline runs add to their own (threads, backend, ...). */
-  public void pipelineSettings(Map<String, String> settings) {
+  /**
+   * The processor settings the pipeline runs add to their own (threads, backend, ...), and the label
+   * of the engine rows measured as the pipeline drives the engine, which its targets compare with.
+   */
+  public void pipelineSettings(Map<String, String> settings, String engineLabel) {
     machine.put("pipelineSettings", new LinkedHashMap<>(settings));
+    machine.put("pipelineEngine", engineLabel);
+    pipelineEngine = engineLabel;
   }
 
   public void corpus(String source, int sentences, int[] tokens) {
@@ -124,12 +130,13 @@ public final class BenchReport {
     List<Target> out = new ArrayList<>();
     int best = bestEngineBatch(defaultEngine, pipelineBatch);
     EngineBench.Point bestPoint = enginePoint(defaultEngine, best);
-    EngineBench.Point atPipelineBatch = enginePoint(defaultEngine, pipelineBatch);
+    EngineBench.Point atPipelineBatch = enginePoint(pipelineEngine == null ? defaultEngine : pipelineEngine, pipelineBatch);
     List<PipelineBench.Point> saturated = points("batched, saturated");
     if (atPipelineBatch != null && !saturated.isEmpty()) {
       double tokens = saturated.stream().mapToDouble(PipelineBench.Point::tokensPerSec).max().orElseThrow();
       out.add(new Target("pipeline / engine tokens/s (batch " + pipelineBatch + ")", tokens / atPipelineBatch.tokensPerSec(),
-          0.8, true, "best saturated pipeline point vs engine-only at the same batch size"));
+          0.8, true, "best saturated pipeline point vs engine-only at the same batch size, driven as the pipeline drives it ("
+              + atPipelineBatch.label() + ")"));
     }
     if (bestPoint != null) {
       double peerBest = peer.stream().filter(p -> p.batch() == best).mapToDouble(EngineBench.Point::tokensPerSec).max().orElse(0);
@@ -151,7 +158,7 @@ public final class BenchReport {
       for (PipelineBench.Point half : points("batched, half of max load")) {
         double bound = half.maxDelayMs() + 2 * atPipelineBatch.msPerCall();
         out.add(new Target("p99 at half load, max delay " + half.maxDelayMs() + " ms (bound ms)", half.p99Ms(), bound, false,
-            "bound = max delay + 2 x engine time of one batch of " + pipelineBatch));
+            "bound = max delay + 2 x engine time of one batch of " + pipelineBatch + " (" + atPipelineBatch.label() + ")"));
       }
     }
     double single = mean(DomainMix.SINGLE);

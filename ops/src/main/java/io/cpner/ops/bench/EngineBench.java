@@ -4,6 +4,11 @@ import io.cpner.inference.NerEngine;
 import io.cpner.prefix.DomainPrefix;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 
 /**
  * Engine-only throughput: {@link NerEngine#tag} on consecutive chunks of the corpus (word splitting,
@@ -34,30 +39,74 @@ public final class EngineBench {
    * @param prefixes the prefix of each text, parallel to the corpus
    */
   public Point measure(String label, NerEngine engine, List<DomainPrefix> prefixes, int batch, double seconds) {
-    int cursor = 0;
-    for (int i = 0; i < Math.max(3, 64 / batch); i++) {
-      engine.tag(chunk(prefixes, cursor, batch));
-      cursor = (cursor + batch) % texts.size();
+    return measure(label, engine, prefixes, batch, seconds, 1);
+  }
+
+  /**
+   * As {@link #measure(String, NerEngine, List, int, double)}, with {@code callers} threads calling
+   * the one engine at once, each from its own place in the corpus, as the processor's stream threads
+   * do. Milliseconds per call are those of one caller's call.
+   */
+  public Point measure(String label, NerEngine engine, List<DomainPrefix> prefixes, int batch, double seconds, int callers) {
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    try {
+      run(pool, callers, c -> {
+        int cursor = c * texts.size() / callers;
+        for (int i = 0; i < Math.max(3, 64 / batch); i++) {
+          engine.tag(chunk(prefixes, cursor, batch));
+          cursor = (cursor + batch) % texts.size();
+        }
+        return new long[3];
+      });
+      NerEngine.PassCounters before = engine.counters();
+      long start = System.nanoTime();
+      long deadline = start + (long) (seconds * 1e9);
+      long[] sum = run(pool, callers, c -> {
+        long[] counts = new long[3]; // tokens, documents, calls
+        int cursor = c * texts.size() / callers;
+        while (System.nanoTime() < deadline) {
+          List<NerEngine.Request> requests = chunk(prefixes, cursor, batch);
+          engine.tag(requests);
+          for (int i = 0; i < requests.size(); i++) {
+            counts[0] += tokens[(cursor + i) % texts.size()];
+          }
+          counts[1] += requests.size();
+          counts[2]++;
+          cursor = (cursor + batch) % texts.size();
+        }
+        return counts;
+      });
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      NerEngine.PassCounters after = engine.counters();
+      double waste = (double) (after.paddedTokens() - before.paddedTokens()) / (after.realTokens() - before.realTokens()) - 1;
+      return new Point(label, batch, sum[0] / elapsed, sum[1] / elapsed, elapsed * 1000 * callers / sum[2], waste);
+    } finally {
+      pool.shutdownNow();
     }
-    NerEngine.PassCounters before = engine.counters();
-    long tokenCount = 0;
-    long docs = 0;
-    long calls = 0;
-    long start = System.nanoTime();
-    while (System.nanoTime() - start < seconds * 1e9) {
-      List<NerEngine.Request> requests = chunk(prefixes, cursor, batch);
-      engine.tag(requests);
-      for (int i = 0; i < requests.size(); i++) {
-        tokenCount += tokens[(cursor + i) % texts.size()];
+  }
+
+  /** Runs {@code work} once per caller on the pool and adds up what each returns. */
+  private static long[] run(ExecutorService pool, int callers, IntFunction<long[]> work) {
+    List<Future<long[]>> futures = new ArrayList<>();
+    for (int c = 0; c < callers; c++) {
+      int caller = c;
+      futures.add(pool.submit(() -> work.apply(caller)));
+    }
+    long[] sum = new long[3];
+    try {
+      for (Future<long[]> f : futures) {
+        long[] part = f.get();
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += part[i];
+        }
       }
-      docs += requests.size();
-      calls++;
-      cursor = (cursor + batch) % texts.size();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("an engine call failed", e.getCause());
     }
-    double elapsed = (System.nanoTime() - start) / 1e9;
-    NerEngine.PassCounters after = engine.counters();
-    double waste = (double) (after.paddedTokens() - before.paddedTokens()) / (after.realTokens() - before.realTokens()) - 1;
-    return new Point(label, batch, tokenCount / elapsed, docs / elapsed, elapsed * 1000 / calls, waste);
+    return sum;
   }
 
   private List<NerEngine.Request> chunk(List<DomainPrefix> prefixes, int from, int size) {
