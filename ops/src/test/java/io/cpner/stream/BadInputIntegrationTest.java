@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -121,8 +122,8 @@ class BadInputIntegrationTest {
       }
       // and each valid document is one result
       int resultCount = assertOneResultEach(config, valid);
-      // and the application kept running on its first stream thread; no bad record reached the model
-      assertStillRunning(app);
+      // and the application kept running on its original stream threads; no bad record reached the model
+      assertStillRunning(app, config);
       assertEquals(valid.size(), tagger.counted.get(), "documents whose tokens were counted: only the valid ones");
       assertEquals(valid.size(), tagger.tagged.get(), "documents tagged: only the valid ones");
       // and inputs = results + dead letters (records read with read_committed, none twice)
@@ -163,7 +164,7 @@ class BadInputIntegrationTest {
       // and the valid documents after the burst are tagged, one result each
       int resultCount = assertOneResultEach(config, valid);
       // and the application kept running; the model saw only the valid documents
-      assertStillRunning(app);
+      assertStillRunning(app, config);
       assertEquals(valid.size(), tagger.tagged.get());
       assertEquals(valid.size(), tagger.counted.get());
       // and inputs = results + dead letters
@@ -274,11 +275,14 @@ class BadInputIntegrationTest {
     return records.size();
   }
 
-  private static void assertStillRunning(NerStreamsApp app) {
+  /** Running, on the stream threads it started with: none died and was replaced (a replacement gets a new number). */
+  private static void assertStillRunning(NerStreamsApp app, ProcessorConfig config) {
     assertEquals(KafkaStreams.State.RUNNING, app.state());
-    List<String> threads = app.streams().metadataForLocalThreads().stream().map(ThreadMetadata::threadName).toList();
-    assertEquals(1, threads.size(), "stream threads: " + threads);
-    assertTrue(threads.get(0).endsWith("-StreamThread-1"), "the first stream thread was never replaced: " + threads);
+    List<String> threads = app.streams().metadataForLocalThreads().stream().map(ThreadMetadata::threadName)
+        .map(name -> name.substring(name.lastIndexOf("-StreamThread-") + 1)).sorted().toList();
+    List<String> original = IntStream.rangeClosed(1, config.streamThreads())
+        .mapToObj(i -> "StreamThread-" + i).sorted().toList();
+    assertEquals(original, threads, "stream threads never replaced");
   }
 
   /** The engine, counting the documents whose tokens it counted and those it tagged. */
