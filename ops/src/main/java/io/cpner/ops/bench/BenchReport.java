@@ -15,7 +15,11 @@ import java.util.Map;
  */
 public final class BenchReport {
   /** A measured memory footprint with a given number of domains loaded. */
-  public record Memory(int domains, long residentBytes, long heapUsedBytes) {}
+  public record Memory(int domains, long residentBytes, long heapUsedBytes, long heapCommittedBytes, long outsideHeapBytes) {
+    Memory(int domains, MemoryProbe.Reading r) {
+      this(domains, r.residentBytes(), r.heapUsedBytes(), r.heapCommittedBytes(), r.outsideHeapBytes());
+    }
+  }
 
   /** How the rows of the mixed-domain runs pick their prefixes. */
   public enum DomainMix {
@@ -94,8 +98,8 @@ public final class BenchReport {
   }
 
   public void memory(int fewDomains, MemoryProbe.Reading few, int manyDomains, MemoryProbe.Reading many, long tensorBytes) {
-    memory.add(new Memory(fewDomains, few.residentBytes(), few.heapUsedBytes()));
-    memory.add(new Memory(manyDomains, many.residentBytes(), many.heapUsedBytes()));
+    memory.add(new Memory(fewDomains, few));
+    memory.add(new Memory(manyDomains, many));
     this.prefixTensorBytes = tensorBytes;
   }
 
@@ -202,7 +206,8 @@ public final class BenchReport {
     if (memory.size() == 2) {
       out.printf("%n-- memory%n");
       for (Memory m : memory) {
-        out.printf("   %5d domains: resident %,.1f MiB, heap after GC %,.1f MiB%n", m.domains(), m.residentBytes() / 1048576.0,
+        out.printf("   %5d domains: resident %,.1f MiB = outside the Java heap %,.1f + heap committed %,.1f; heap used after GC %,.1f MiB%n",
+            m.domains(), m.residentBytes() / 1048576.0, m.outsideHeapBytes() / 1048576.0, m.heapCommittedBytes() / 1048576.0,
             m.heapUsedBytes() / 1048576.0);
       }
       out.printf("   one prefix's tensors: %,d bytes%n", prefixTensorBytes);

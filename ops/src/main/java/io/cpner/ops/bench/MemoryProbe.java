@@ -2,22 +2,56 @@ package io.cpner.ops.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import java.nio.file.Path;
 
 /** The process's memory: resident set (from /proc) and Java heap in use after a full collection. */
 public final class MemoryProbe {
-  /** One reading. */
-  public record Reading(long residentBytes, long heapUsedBytes) {}
+  /**
+   * One reading. The resident set includes the heap's committed pages, which the collector grows and
+   * shrinks on its own schedule; resident minus committed heap is what lives outside the heap (the
+   * PLM's and runtimes' native memory, the JVM itself).
+   */
+  public record Reading(long residentBytes, long heapUsedBytes, long heapCommittedBytes) {
+    public long outsideHeapBytes() {
+      return residentBytes - heapCommittedBytes;
+    }
+  }
 
   private MemoryProbe() {}
 
   public static Reading read() {
+    // native memory held by unreachable objects (direct buffers, tensors) is freed by cleaner threads
+    // after a collection: collect, give them time, and collect again
     for (int i = 0; i < 3; i++) {
       System.gc();
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
-    long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return new Reading(residentBytes(), heap);
+    trimNativeHeap();
+    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+    return new Reading(residentBytes(), heap.getUsed(), heap.getCommitted());
+  }
+
+  /**
+   * Gives the C allocator's free pages back to the system ({@code jcmd System.trim_native_heap}, glibc),
+   * so that memory the runtimes freed while loading (graph building, optimisation) is not counted as
+   * resident. Best effort: where the command does not exist the reading includes those pages.
+   */
+  private static void trimNativeHeap() {
+    try {
+      ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
+          "systemTrimNativeHeap", new Object[] {null}, new String[] {String[].class.getName()});
+    } catch (JMException | RuntimeException e) {
+      // not available on this JVM or platform
+    }
   }
 
   /** VmRSS of this process, or -1 where /proc is not available. */
