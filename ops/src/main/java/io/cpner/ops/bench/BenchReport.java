@@ -202,7 +202,7 @@ public final class BenchReport {
     }
     printPoints(out, "engine only (NerEngine.tag: split, tokenize, forward, heads)", engine);
     printPoints(out, "onnxruntime peer: the model's own ONNX file, no prefix", peer);
-    printPoints(out, "mixed domains (engine " + defaultEngine + ")", mixed);
+    printPoints(out, "mixed domains (" + defaultEngine + ")", mixed);
     if (memory.size() == 2) {
       out.printf("%n-- memory%n");
       for (Memory m : memory) {
@@ -215,14 +215,16 @@ public final class BenchReport {
     if (!pipeline.isEmpty()) {
       out.printf("%n-- full pipeline through the in-process broker (Avro, schema registry, exactly-once), settings %s%n",
           machine.get("pipelineSettings"));
-      out.printf("   %-28s %5s %6s %9s %9s %10s %8s %8s %8s %8s%n", "mode", "batch", "delay", "offered", "docs/s", "tokens/s",
-          "p50 ms", "p95 ms", "p99 ms", "results");
+      out.printf("   %-28s %5s %6s %9s %9s %10s %8s %8s %8s %8s %9s%n", "mode", "batch", "delay", "offered", "docs/s", "tokens/s",
+          "p50 ms", "p95 ms", "p99 ms", "results", "proc CPU");
       for (Map<String, Object> r : pipeline) {
         PipelineBench.Point p = (PipelineBench.Point) r.get("point");
-        out.printf("   %-28s %5d %6d %9s %9.1f %10.0f %8.1f %8.1f %8.1f %8d%n", r.get("mode"), p.batchSize(), p.maxDelayMs(),
+        out.printf("   %-28s %5d %6d %9s %9.1f %10.0f %8.1f %8.1f %8.1f %8d %8.0f%%%n", r.get("mode"), p.batchSize(), p.maxDelayMs(),
             Double.isInfinite(p.offeredDocsPerSec()) || p.offeredDocsPerSec() <= 0 ? "max" : String.format("%.1f", p.offeredDocsPerSec()),
-            p.docsPerSec(), p.tokensPerSec(), p.p50Ms(), p.p95Ms(), p.p99Ms(), p.results());
+            p.docsPerSec(), p.tokensPerSec(), p.p50Ms(), p.p95Ms(), p.p99Ms(), p.results(), 100 * p.processorCpuShare());
       }
+      out.printf("   proc CPU: the processor's threads' share of this process's CPU time in the window; the rest is the%n"
+          + "   in-process broker and registry, the bench's producer and reader, and the JVM's own threads%n");
     }
     out.printf("%n-- targets (ratios of figures from this run)%n");
     for (Target t : targets(defaultEngine, pipelineBatch)) {

@@ -77,7 +77,8 @@ public final class PipelineBench implements AutoCloseable {
 
   /** One measured operating point. */
   public record Point(int batchSize, long maxDelayMs, double offeredDocsPerSec, double docsPerSec,
-      double tokensPerSec, double p50Ms, double p95Ms, double p99Ms, long produced, long results) {}
+      double tokensPerSec, double p50Ms, double p95Ms, double p99Ms, long produced, long results,
+      double processorCpuShare) {}
 
   /** The window opens this long after the first result of a point arrived. */
   static final long WARM_UP_AFTER_FIRST_RESULT_MS = 1_000;
@@ -356,6 +357,7 @@ public final class PipelineBench implements AutoCloseable {
       long sentAtStart = 0;
       long sentBeforeFirstResult = -1;
       long sent = 0;
+      CpuShare cpuAtStart = null;
       while (true) {
         long now = System.currentTimeMillis();
         if (windowStart < 0) {
@@ -378,6 +380,7 @@ public final class PipelineBench implements AutoCloseable {
             windowStart = now;
             windowEnd = now + Math.round(seconds * 1000);
             sentAtStart = sent;
+            cpuAtStart = CpuShare.now(config.applicationId());
           }
         } else if (now >= windowEnd) {
           break;
@@ -404,6 +407,7 @@ public final class PipelineBench implements AutoCloseable {
           }
         }
       }
+      double processorCpuShare = CpuShare.now(config.applicationId()).markedShareSince(cpuAtStart);
       long sentInWindow = sent - sentAtStart;
       producer.flush();
       // drain: every document sent has its result, or the drain timed out
@@ -420,10 +424,11 @@ public final class PipelineBench implements AutoCloseable {
       if (duplicates.get() > 0) {
         LOG.warn("{}: {} duplicate results (guarantee {})", run, duplicates.get(), config.guarantee());
       }
-      return summarize(batchSize, maxDelayMs, windowStart, windowEnd, sentInWindow, sent);
+      return summarize(batchSize, maxDelayMs, windowStart, windowEnd, sentInWindow, sent, processorCpuShare);
     }
 
-    private Point summarize(int batchSize, long maxDelayMs, long windowStart, long windowEnd, long sentInWindow, long sent) {
+    private Point summarize(int batchSize, long maxDelayMs, long windowStart, long windowEnd, long sentInWindow, long sent,
+        double processorCpuShare) {
       List<Sample> all;
       synchronized (samples) {
         all = new ArrayList<>(samples);
@@ -444,7 +449,7 @@ public final class PipelineBench implements AutoCloseable {
       long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
       return new Point(batchSize, maxDelayMs, sentInWindow / windowSeconds, completed / windowSeconds,
           completedPieces / windowSeconds, percentile(sorted, 0.50), percentile(sorted, 0.95), percentile(sorted, 0.99),
-          sent, results.get());
+          sent, results.get(), processorCpuShare);
     }
 
     /** Nearest rank; NaN for none. */
