@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -163,8 +164,17 @@ class StreamingIntegrationTest {
     producer.flush();
   }
 
-
-
-
-
+  @Test
+  void shouldRunOneStreamThreadPerInputPartitionWhenThePartitionsAreFewerThanTheCores() throws Exception {
+    int cores = Runtime.getRuntime().availableProcessors();
+    Assumptions.assumeTrue(cores >= 2, "needs 2 cores or more, found " + cores);
+    // given an input topic of one partition and num.stream.threads left at one per core
+    ProcessorConfig config = StreamTestKit.configWithTopics("it-threads", registry.url(), 1, Map.of());
+    assertEquals(cores, config.streamThreads());
+    // when the processor starts
+    try (NerProcessor processor = NerProcessor.start(config, plm)) {
+      // then it runs one stream thread (the others would idle), whose passes use every core
+      assertEquals(1, processor.streams().metadataForLocalThreads().size());
+    }
+  }
 }

@@ -11,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole processor assembled from its configuration: the PLM (loaded once), the engine, the
@@ -19,6 +21,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * {@code cpner run}, the demo and the integration tests start it the same way.
  */
 public final class NerProcessor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NerProcessor.class);
   private final Plm plm;
   private final boolean ownsPlm;
   private final PrefixRegistry prefixes = new PrefixRegistry();
@@ -69,7 +72,12 @@ public final class NerProcessor implements AutoCloseable {
   }
 
   private static NerProcessor start(ProcessorConfig config, Plm plm, boolean ownsPlm) {
-    NerProcessor processor = new NerProcessor(config, plm, ownsPlm);
+    ProcessorConfig effective = config.streamThreads() > 1 ? config.forInputPartitions(NerStreamsApp.inputPartitions(config)) : config;
+    if (effective != config) {
+      LOG.info("{} stream threads, one per input partition, each pass on {} cores", effective.streamThreads(),
+          effective.intraOpThreads());
+    }
+    NerProcessor processor = new NerProcessor(effective, plm, ownsPlm);
     processor.app.start();
     return processor;
   }

@@ -1,7 +1,13 @@
 package io.cpner.stream;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
@@ -54,6 +60,28 @@ public final class NerStreamsApp implements AutoCloseable {
     p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
     p.putAll(config.streamsOverrides());
     return p;
+  }
+
+  /**
+   * The input topic's partition count, or 0 when it cannot be read within a few seconds (the topic
+   * does not exist yet, the broker is unreachable): then the configuration stays as it is.
+   */
+  public static int inputPartitions(ProcessorConfig config) {
+    Properties p = new Properties();
+    p.putAll(config.streamsOverrides()); // security settings the streams clients use
+    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+    p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    try (Admin admin = Admin.create(p)) {
+      return admin.describeTopics(List.of(config.inputTopic())).allTopicNames().get(5, TimeUnit.SECONDS)
+          .get(config.inputTopic()).partitions().size();
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      LOG.warn("could not read the partitions of '{}' ({}); stream threads as configured", config.inputTopic(), e.toString());
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
   }
 
   public void start() {

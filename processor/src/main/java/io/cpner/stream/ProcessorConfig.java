@@ -127,7 +127,7 @@ public record ProcessorConfig(
       .define(FALLBACK_DOMAIN, Type.STRING, "", Importance.LOW,
           "Domain whose prefix tags unknown domains when unknown.domain.policy=FALLBACK.")
       .define(STREAM_THREADS, Type.INT, 0, Range.between(0, 64), Importance.MEDIUM,
-          "Kafka Streams threads, each running its own forward passes; 0 = one per core. A thread without an input partition idles: with fewer partitions (on this instance) than cores, set it to the partition count and inference.threads shares out the cores.")
+          "Kafka Streams threads, each running its own forward passes; 0 = one per core, at most one per input partition (looked up at start). A thread without an input partition idles: with several instances sharing the partitions, set it to this instance's share.")
       .define(INFERENCE_BACKEND, Type.STRING, "ONNXRUNTIME", ValidString.in("ONNXRUNTIME", "PYTORCH"), Importance.MEDIUM,
           "Runtime of the frozen encoder: ONNXRUNTIME (a graph built from the loaded weights, fastest on CPU) or PYTORCH (libtorch, the training runtime). Both give the same entities.")
       .define(INFERENCE_PRECISION, Type.STRING, "", ValidString.in("", "FP32", "INT8"), Importance.MEDIUM,
@@ -274,6 +274,22 @@ public record ProcessorConfig(
   @Override
   public int streamThreads() {
     return streamThreads(streamThreads);
+  }
+
+  /**
+   * This configuration for an input topic of {@code partitions} partitions: with one stream thread
+   * per core (0), at most one per partition, since a thread without a partition idles and its cores
+   * then go to the other threads' passes. A configured number, or an unknown count (0), is kept.
+   */
+  public ProcessorConfig forInputPartitions(int partitions) {
+    if (streamThreads > 0 || partitions <= 0 || partitions >= streamThreads()) {
+      return this;
+    }
+    return new ProcessorConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, controlTopic,
+        statusTopic, schemaRegistryUrl, schemaRegistryUserInfo, schemaRegistryAutoRegister, guarantee, batchMaxDocuments,
+        batchMaxTokens, batchMaxDelayMs, documentMaxChars, unknownDomainPolicy, fallbackDomain, partitions, commitIntervalMs,
+        plmDir, stateDir, trustedKeys, allowUnsignedUpdates, prefixUpdateMaxBytes, httpPort, inferenceBackend,
+        inferencePrecision, inferenceThreads, streamsOverrides);
   }
 
   /** The rule of {@link #streamThreads()}, for a configured value. */

@@ -80,4 +80,18 @@ class ProcessorConfigTest {
     ProcessorConfig pinned = ProcessorConfig.parse(file(), Map.of("CPNER_NUM_STREAM_THREADS", "1", "CPNER_INFERENCE_THREADS", "3"));
     assertEquals(3, pinned.intraOpThreads());
   }
+
+  @Test
+  void shouldRunNoMoreStreamThreadsThanInputPartitionsWhenOnePerCore() {
+    int cores = Runtime.getRuntime().availableProcessors();
+    ProcessorConfig perCore = ProcessorConfig.parse(file(), Map.of());
+    // given one input partition: one stream thread, whose passes get every core
+    ProcessorConfig one = perCore.forInputPartitions(1);
+    assertEquals(1, one.streamThreads());
+    assertEquals(cores, one.intraOpThreads());
+    // an unknown partition count, or a configured number of threads, is kept
+    assertEquals(perCore.streamThreads(), perCore.forInputPartitions(0).streamThreads());
+    ProcessorConfig three = ProcessorConfig.parse(file(), Map.of("CPNER_NUM_STREAM_THREADS", "3"));
+    assertEquals(3, three.forInputPartitions(1).streamThreads());
+  }
 }
