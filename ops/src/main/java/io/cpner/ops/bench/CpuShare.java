@@ -17,12 +17,10 @@ final class CpuShare {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final OperatingSystemMXBean OS = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-  private final String marker;
   private final long processNanos;
   private final Map<Long, Long> markedNanos;
 
-  private CpuShare(String marker, long processNanos, Map<Long, Long> markedNanos) {
-    this.marker = marker;
+  private CpuShare(long processNanos, Map<Long, Long> markedNanos) {
     this.processNanos = processNanos;
     this.markedNanos = markedNanos;
   }
@@ -38,7 +36,7 @@ final class CpuShare {
         }
       }
     }
-    return new CpuShare(marker, OS.getProcessCpuTime(), marked);
+    return new CpuShare(OS.getProcessCpuTime(), marked);
   }
 
   /**
@@ -55,9 +53,5 @@ final class CpuShare {
       marked += e.getValue() - earlier.markedNanos.getOrDefault(e.getKey(), 0L);
     }
     return (double) marked / process;
-  }
-
-  String marker() {
-    return marker;
   }
 }
