@@ -3,9 +3,10 @@ package io.cpner;
 import io.cpner.model.Plm;
 import io.cpner.model.PlmLoader;
 
-/** The default PLM, loaded once per test JVM and shared by every test that needs the real model. */
+/** The PLMs, each loaded once per test JVM and shared by every test that needs the real model. */
 public final class SharedPlm {
   private static Plm plm;
+  private static Plm bertBaseCased;
 
   private SharedPlm() {}
 
@@ -15,5 +16,14 @@ public final class SharedPlm {
       Runtime.getRuntime().addShutdownHook(new Thread(plm::close));
     }
     return plm;
+  }
+
+  /** Google's cased BERT-base, imported into the default cache on first use (about 20 s, once per machine). */
+  public static synchronized Plm bertBaseCased() {
+    if (bertBaseCased == null) {
+      bertBaseCased = PlmLoader.loadBertBaseCased(PlmLoader.defaultCacheDir());
+      Runtime.getRuntime().addShutdownHook(new Thread(bertBaseCased::close));
+    }
+    return bertBaseCased;
   }
 }

@@ -38,7 +38,8 @@ final class HuggingFaceWeightMapper {
     return named;
   }
 
-  private static float[] transpose(float[] m, int rows, int cols) {
+  /** The transpose of a row-major {@code (rows, cols)} matrix. */
+  static float[] transpose(float[] m, int rows, int cols) {
     float[] t = new float[m.length];
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {

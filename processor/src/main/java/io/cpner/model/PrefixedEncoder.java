@@ -17,6 +17,7 @@ import ai.djl.ndarray.types.SparseFormat;
 public final class PrefixedEncoder {
   /** Added to the attention score of a masked key: large enough that softmax gives it zero weight. */
   private static final float MASKED = -1e9f;
+  private static final float TWO_SQRT_2_OVER_PI = (float) (2 * Math.sqrt(2 / Math.PI));
 
   private final PlmConfig config;
   private final PlmWeights weights;
@@ -61,9 +62,9 @@ public final class PrefixedEncoder {
     for (int i = 0; i < config.layers(); i++) {
       PlmWeights.Layer w = weights.layers().get(i);
       // 3. Project to queries, keys, values, split into heads.            (batch, heads, seq, headDim)
-      NDArray q = splitHeads(x.matMul(w.queryW()).add(w.queryB()), batch, seq, heads, headDim);
-      NDArray k = splitHeads(x.matMul(w.keyW()).add(w.keyB()), batch, seq, heads, headDim);
-      NDArray v = splitHeads(x.matMul(w.valueW()).add(w.valueB()), batch, seq, heads, headDim);
+      NDArray q = splitHeads(linear(x, w.queryW(), w.queryB()), batch, seq, heads, headDim);
+      NDArray k = splitHeads(linear(x, w.keyW(), w.keyB()), batch, seq, heads, headDim);
+      NDArray v = splitHeads(linear(x, w.valueW(), w.valueB()), batch, seq, heads, headDim);
       // 4. Put the row's prefix in front of the keys and values.          (batch, heads, P + seq, headDim)
       if (prefix != null) {
         k = prefix.keys().get(i).concat(k, 2);
@@ -74,10 +75,10 @@ public final class PrefixedEncoder {
       NDArray context = probs.matMul(v) // (batch, heads, seq, headDim)
           .transpose(0, 2, 1, 3).reshape(batch, seq, hidden); // (batch, seq, hidden)
       // 6. Attention output projection, residual, layer norm.             (batch, seq, hidden)
-      x = layerNorm(context.matMul(w.attnOutW()).add(w.attnOutB()).add(x), w.attnNormGamma(), w.attnNormBeta());
-      // 7. Feed-forward with exact GELU, residual, layer norm.            (batch, seq, hidden)
-      NDArray inner = x.matMul(w.ffnInW()).add(w.ffnInB()).getNDArrayInternal().gelu(); // (batch, seq, intermediate)
-      x = layerNorm(inner.matMul(w.ffnOutW()).add(w.ffnOutB()).add(x), w.ffnNormGamma(), w.ffnNormBeta());
+      x = layerNorm(linear(context, w.attnOutW(), w.attnOutB()).add(x), w.attnNormGamma(), w.attnNormBeta());
+      // 7. Feed-forward with the PLM's GELU, residual, layer norm.         (batch, seq, hidden)
+      NDArray inner = gelu(linear(x, w.ffnInW(), w.ffnInB())); // (batch, seq, intermediate)
+      x = layerNorm(linear(inner, w.ffnOutW(), w.ffnOutB()).add(x), w.ffnNormGamma(), w.ffnNormBeta());
     }
     return x;
   }
@@ -87,6 +88,24 @@ public final class PrefixedEncoder {
     NDArray m = mask.expandDims(-1); // (batch, seq, 1)
     NDArray mean = hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}).maximum(1e-9f)); // (batch, hidden)
     return mean.div(mean.norm(new int[] {1}, true).maximum(1e-12f));
+  }
+
+  /**
+   * The PLM's GELU: libtorch's exact one, or the tanh approximation written as
+   * {@code x sigmoid(2 sqrt(2/pi) (x + 0.044715 x^3))} (the same function: (1 + tanh z) / 2 = sigmoid 2z),
+   * in five element-wise ops instead of nine.
+   */
+  private NDArray gelu(NDArray x) {
+    if (config.activation() == PlmConfig.Activation.GELU) {
+      return x.getNDArrayInternal().gelu();
+    }
+    NDArray z = x.mul(x).mul(0.044715f * TWO_SQRT_2_OVER_PI).add(TWO_SQRT_2_OVER_PI).mul(x); // 2 sqrt(2/pi) (x + 0.044715 x^3)
+    return z.getNDArrayInternal().sigmoid().mul(x);
+  }
+
+  /** {@code x W + b} as one fused libtorch op (addmm); W is kept {@code (in, out)}, linear takes its transpose, a view. */
+  private static NDArray linear(NDArray x, NDArray w, NDArray b) {
+    return x.getNDArrayInternal().linear(x, w.transpose(), b).singletonOrThrow();
   }
 
   private NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {

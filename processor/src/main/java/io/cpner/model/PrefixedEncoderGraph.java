@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * <p>ONNX opset 17 plus two of ONNX Runtime's own ops: SkipLayerNormalization (bias + residual +
  * layer norm in one pass) and, for int8, DynamicQuantizeMatMul. Queries, keys and values come from one
  * fused {@code (hidden, 3 hidden)} product with the 1/sqrt(headDim) score scale folded into the query
- * weights; GELU is written in the erf form that the optimizer fuses with its bias.
+ * weights; the exact GELU is written in the erf form that the optimizer fuses with its bias, the tanh
+ * approximation as ONNX Runtime's FastGelu with the bias as its second input.
  */
 public final class PrefixedEncoderGraph {
   /** How the graph stores and multiplies the linear layers' weights. */
@@ -120,9 +121,8 @@ public final class PrefixedEncoderGraph {
       // 5. Output projection, then bias + residual + layer norm in one op.   (batch, seq, hidden)
       String attended = product(context, p + "attention.output.dense", l.attnOutW());
       x = skipLayerNorm(attended, x, p + "attention.output", l.attnOutB(), l.attnNormGamma(), l.attnNormBeta());
-      // 6. Feed-forward with exact GELU, bias + residual + layer norm.       (batch, seq, hidden)
-      String inner = gelu(linear(x, p + "intermediate.dense", l.ffnInW().toFloatArray(), l.ffnInW().getShape().getShape(),
-          l.ffnInB().toFloatArray()));
+      // 6. Feed-forward with the PLM's GELU, bias + residual + layer norm.   (batch, seq, hidden)
+      String inner = feedForwardIn(x, p + "intermediate.dense", l.ffnInW(), l.ffnInB());
       String out = product(inner, p + "output.dense", l.ffnOutW());
       x = skipLayerNorm(out, x, p + "output", l.ffnOutB(), l.ffnNormGamma(), l.ffnNormBeta());
     }
@@ -221,6 +221,15 @@ public final class PrefixedEncoderGraph {
   private String layerNorm(String x, String name, NDArray gamma, NDArray beta) {
     return g.node("LayerNormalization", List.of(x, weight(name + ".weight", gamma), weight(name + ".bias", beta)),
         new Attribute("axis", -1L), new Attribute("epsilon", config.layerNormEps()));
+  }
+
+  /** {@code GELU(x W + b)}; the tanh form runs as FastGelu(x W, b), the exact one as erf ops that fuse. */
+  private String feedForwardIn(String x, String name, NDArray weight, NDArray bias) {
+    long[] shape = weight.getShape().getShape();
+    if (config.activation() == PlmConfig.Activation.GELU) {
+      return gelu(linear(x, name, weight.toFloatArray(), shape, bias.toFloatArray()));
+    }
+    return g.node("com.microsoft", "FastGelu", List.of(product(x, name, weight), weight(name + ".bias", bias)));
   }
 
   /** Exact GELU, {@code x * 0.5 * (1 + erf(x / sqrt 2))}, in the form ONNX Runtime fuses. */

@@ -26,7 +26,7 @@ class PlmLoaderTest {
     Plm plm = SharedPlm.get();
     assertEquals("sentence-transformers/all-MiniLM-L6-v2", plm.id());
     assertEquals(64, plm.sha256().length());
-    assertEquals(new PlmConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f), plm.config());
+    assertEquals(new PlmConfig(30522, 384, 6, 12, 1536, 512, 2, 1e-12f, PlmConfig.Activation.GELU), plm.config());
     assertEquals(22_565_376, plm.weights().parameterCount()); // all-MiniLM-L6-v2 without pooler
   }
 
