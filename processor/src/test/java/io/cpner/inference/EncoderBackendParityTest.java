@@ -63,17 +63,16 @@ class EncoderBackendParityTest {
       rows.add(ids(TEXTS.get(i)));
       rowPrefixes.add(prefixes.get(i % prefixes.size()));
     }
-    int seq = rows.stream().mapToInt(r -> r.length).max().orElseThrow();
-    long[] positions = allPositions(rows, seq);
+    long[] positions = HiddenStates.allPositions(rows);
     // when both backends run the pass
     float[] expected = torch.hiddenAt(rows, rowPrefixes, positions);
     float[] actual = ortFp32.hiddenAt(rows, rowPrefixes, positions);
     // then every hidden state agrees to float32 accumulation error
     assertEquals(expected.length, actual.length);
-    assertEquals(0, maxAbsDiff(expected, actual), 2e-4);
+    assertEquals(0, HiddenStates.maxAbsDiff(expected, actual), 2e-4);
     // and int8 linear layers stay close in direction (per word cosine)
     float[] int8 = ortInt8.hiddenAt(rows, rowPrefixes, positions);
-    assertTrue(minCosine(expected, int8, plm.config().hidden()) > 0.97, "int8 cosine " + minCosine(expected, int8, plm.config().hidden()));
+    assertTrue(HiddenStates.minCosine(expected, int8, plm.config().hidden()) > 0.97, "int8 cosine " + HiddenStates.minCosine(expected, int8, plm.config().hidden()));
   }
 
   @Test
@@ -120,39 +119,5 @@ class EncoderBackendParityTest {
     System.arraycopy(pieces, 0, row, 1, pieces.length);
     row[row.length - 1] = plm.tokenizer().sepId();
     return row;
-  }
-
-  private static long[] allPositions(List<long[]> rows, int seq) {
-    List<Long> out = new ArrayList<>();
-    for (int r = 0; r < rows.size(); r++) {
-      for (int p = 0; p < rows.get(r).length; p++) {
-        out.add((long) r * seq + p);
-      }
-    }
-    return out.stream().mapToLong(Long::longValue).toArray();
-  }
-
-  private static double maxAbsDiff(float[] a, float[] b) {
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
-  }
-
-  private static double minCosine(float[] a, float[] b, int width) {
-    double min = 1;
-    for (int w = 0; w < a.length / width; w++) {
-      double dot = 0;
-      double na = 0;
-      double nb = 0;
-      for (int i = w * width; i < (w + 1) * width; i++) {
-        dot += a[i] * b[i];
-        na += a[i] * a[i];
-        nb += b[i] * b[i];
-      }
-      min = Math.min(min, dot / Math.sqrt(na * nb));
-    }
-    return min;
   }
 }

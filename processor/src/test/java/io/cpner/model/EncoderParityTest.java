@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import io.cpner.ParitySentences;
 import io.cpner.SharedPlm;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,29 +21,7 @@ import org.junit.jupiter.api.Test;
 class EncoderParityTest {
   private static final double TOLERANCE = 1e-4;
 
-  static final List<String> SENTENCES = List.of(
-      "Hi.",
-      "EU rejects German call to boycott British lamb .",
-      "Peter Blackburn",
-      "The European Commission said on Thursday it disagreed with German advice to consumers to shun British lamb until scientists determine whether mad cow disease can be transmitted to sheep .",
-      "What?!? No way... (really) -- yes; really: #1 [sic] {braces} <tags> & 'quotes' \"double\"",
-      "Zürich, São Paulo and Kraków are cities; naïve café crème brûlée.",
-      "東京都は日本の首都です。",
-      "Москва — столица России.",
-      "emoji test 😀 🚀 👍🏽 done",
-      "3.14159 is pi, 2,718 is not e, and 1e-9 is small; call 555-0199 at 10:30pm on 2026-11-29.",
-      "   leading and trailing spaces   ",
-      "tabs\tand\nnewlines\r\ninside",
-      "a",
-      "UPPERCASE SHOUTING ABOUT NASA AND IBM",
-      "The Gradient Boosting Machine was proposed by Jerome H. Friedman in 2001 at Stanford University.",
-      "Barack Obama's speech in Berlin drew 200,000 people; Angela Merkel did not attend.",
-      "In 1969 , Apollo 11 landed on the Moon ; Neil Armstrong and Buzz Aldrin walked on its surface while Michael Collins orbited above in the command module Columbia , and millions watched on television across the world as the mission fulfilled a goal set by President John F. Kennedy earlier in the decade .",
-      "supercalifragilisticexpialidocious antidisestablishmentarianism",
-      "x = y + 2 * (z - 1) / 3",
-      "Ελληνικά και العربية και עברית",
-      "The Beatles released Abbey Road in 1969 ; it topped the UK Albums Chart .",
-      "C++ and C# are languages; so is Python 3.12.");
+  static final List<String> SENTENCES = ParitySentences.ALL;
 
   private static Plm plm;
   private static List<float[]> reference;

@@ -1,0 +1,49 @@
+package io.cpner.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Comparisons of hidden states between encoders, and the positions that ask an encoder for all of them. */
+final class HiddenStates {
+  private HiddenStates() {}
+
+  /** Flat indices {@code row * seq + position} of every token of every row, rows padded to the longest. */
+  static long[] allPositions(List<long[]> rows) {
+    int seq = rows.stream().mapToInt(r -> r.length).max().orElseThrow();
+    List<Long> out = new ArrayList<>();
+    for (int r = 0; r < rows.size(); r++) {
+      for (int p = 0; p < rows.get(r).length; p++) {
+        out.add((long) r * seq + p);
+      }
+    }
+    return out.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  static double maxAbsDiff(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new AssertionError("expected " + a.length + " values, found " + b.length);
+    }
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
+  }
+
+  /** The smallest cosine between corresponding {@code width}-wide vectors of {@code a} and {@code b}. */
+  static double minCosine(float[] a, float[] b, int width) {
+    double min = 1;
+    for (int w = 0; w < a.length / width; w++) {
+      double dot = 0;
+      double na = 0;
+      double nb = 0;
+      for (int i = w * width; i < (w + 1) * width; i++) {
+        dot += a[i] * b[i];
+        na += a[i] * a[i];
+        nb += b[i] * b[i];
+      }
+      min = Math.min(min, dot / Math.sqrt(na * nb));
+    }
+    return min;
+  }
+}
