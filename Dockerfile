@@ -6,7 +6,8 @@ COPY pom.xml ./
 COPY schemas schemas
 COPY processor processor
 COPY ops ops
-RUN mvn -B -q -DskipTests package
+# TensorFlow is only the benchmark's peer (cpner bench), not part of the processor image
+RUN mvn -B -q -DskipTests package && rm -f ops/target/lib/tensorflow-core-*
 
 FROM eclipse-temurin:17-jre
 WORKDIR /app
@@ -14,9 +15,9 @@ COPY --from=build /src/ops/target/cpner-ops-*.jar /app/cpner.jar
 COPY --from=build /src/ops/target/lib /app/lib
 COPY prefixes /app/prefixes
 COPY ops/config /app/config
-RUN useradd --system --home /app cpner && mkdir -p /app/state && chown cpner /app/state
+RUN useradd --system --home /app cpner && mkdir -p /app/state /app/plm-cache && chown cpner /app/state /app/plm-cache
 USER cpner
-ENV CPNER_STATE_DIR=/app/state JAVA_OPTS="-Xmx3g"
+ENV CPNER_STATE_DIR=/app/state CPNER_PLM_CACHE_DIR=/app/plm-cache JAVA_OPTS="-Xmx3g"
 # /metrics, /health, /ready
 EXPOSE 8080
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -Dai.djl.offline=true -cp '/app/cpner.jar:/app/lib/*' io.cpner.ops.Cpner \"$@\"", "cpner"]

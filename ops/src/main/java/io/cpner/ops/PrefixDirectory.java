@@ -16,12 +16,17 @@ final class PrefixDirectory {
 
   static List<DomainPrefix> list(Plm plm, Path root) throws IOException {
     List<DomainPrefix> out = new ArrayList<>();
+    for (Path dir : dirs(root)) {
+      out.add(PrefixLoading.loadFor(plm, dir));
+    }
+    return out;
+  }
+
+  /** The sub-directories of {@code root} that hold a prefix.json, by name; at least one. */
+  static List<Path> dirs(Path root) throws IOException {
+    List<Path> out;
     try (Stream<Path> dirs = Files.list(root)) {
-      for (Path dir : dirs.sorted().toList()) {
-        if (Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE))) {
-          out.add(PrefixLoading.loadFor(plm, dir));
-        }
-      }
+      out = dirs.filter(dir -> Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE))).sorted().toList();
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("expected prefix directories (with " + PrefixCodec.METADATA_FILE + ") under " + root

@@ -2,6 +2,7 @@ package io.cpner.ops;
 
 import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.PrefixCodec;
 import io.cpner.prefix.PrefixSigningKey;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.ProcessorConfig;
@@ -32,7 +33,8 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--version", description = "Publish as this version instead of the one in prefix.json.")
   Long version;
 
-  @Parameters(arity = "1..*", description = "Prefix directories.")
+  @Parameters(arity = "1..*", description = "Prefix directories; a directory without prefix.json stands for each of its"
+      + " sub-directories that has one (e.g. prefixes/).")
   List<Path> dirs;
 
   @Override
@@ -42,7 +44,7 @@ final class PublishCommand implements Callable<Integer> {
     try (Plm plm = plmOption.load();
         PrefixPublisher publisher = new PrefixPublisher(c.bootstrapServers(), c.streamsOverrides(),
             new SchemaRegistryClient(c.registryConfig()), c.controlTopic(), signingKey)) {
-      for (Path dir : dirs) {
+      for (Path dir : expand(dirs)) {
         DomainPrefix prefix = PrefixLoading.loadFor(plm, dir);
         if (version != null) {
           prefix = prefix.withVersion(version);
@@ -53,5 +55,13 @@ final class PublishCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  private static List<Path> expand(List<Path> dirs) throws java.io.IOException {
+    List<Path> out = new java.util.ArrayList<>();
+    for (Path dir : dirs) {
+      out.addAll(java.nio.file.Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE)) ? List.of(dir) : PrefixDirectory.dirs(dir));
+    }
+    return out;
   }
 }

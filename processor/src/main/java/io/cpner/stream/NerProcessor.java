@@ -62,7 +62,7 @@ public final class NerProcessor implements AutoCloseable {
 
   /** Loads the configured PLM and starts processing. */
   public static NerProcessor start(ProcessorConfig config) {
-    Plm plm = config.plmPath() == null ? PlmLoader.loadDefault() : PlmLoader.loadHuggingFace(config.plmPath());
+    Plm plm = config.loadPlm();
     return start(config, plm, true);
   }
 

