@@ -19,6 +19,8 @@ final class TrainingReport {
     node.put("bestEpoch", outcome.bestEpoch());
     node.put("epochsRun", outcome.epochsRun());
     node.put("trainingSeconds", Math.round(outcome.seconds()));
+    node.put("trainSentencesPerSecond", Math.round(outcome.stepSentencesPerSecond() * 10) / 10.0);
+    node.put("devSentencesPerSecond", Math.round(outcome.devSentencesPerSecond() * 10) / 10.0);
     ObjectNode weights = node.putObject("sourceWeights");
     for (SourceWeight w : outcome.prefix().metadata().sources()) {
       weights.put(w.domain(), w.weight());

@@ -19,9 +19,14 @@ import java.util.Random;
  * best prefix by dev F1.
  */
 public final class PrefixTraining {
-  /** A finished run. */
+  /**
+   * A finished run.
+   *
+   * @param stepSentencesPerSecond training sentences per second of optimiser steps (forward, backward, update)
+   * @param devSentencesPerSecond dev sentences tagged per second of evaluation
+   */
   public record Outcome(DomainPrefix prefix, double devF1, int bestEpoch, int epochsRun, double seconds,
-      List<Double> losses, List<Double> devF1s) {}
+      List<Double> losses, List<Double> devF1s, double stepSentencesPerSecond, double devSentencesPerSecond) {}
 
   private final Plm plm;
   private final TrainingOptions options;
@@ -91,7 +96,8 @@ public final class PrefixTraining {
       java.util.function.DoubleFunction<PrefixMetadata> metadata) {
     PrefixTrainer.Result r = new PrefixTrainer(plm, options, progress)
         .train(manager, model, random, data.train(), data.dev(), data.labels(), metadata);
-    return new Outcome(r.prefix(), r.devF1(), r.bestEpoch(), r.epochsRun(), r.seconds(), r.losses(), r.devF1s());
+    return new Outcome(r.prefix(), r.devF1(), r.bestEpoch(), r.epochsRun(), r.seconds(), r.losses(), r.devF1s(),
+        r.stepSentencesPerSecond(), r.devSentencesPerSecond());
   }
 
   private PrefixMetadata metadata(String domain, long version, PrefixKind kind, List<SourceWeight> sources, TrainingData data,
