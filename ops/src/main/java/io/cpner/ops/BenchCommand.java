@@ -10,13 +10,17 @@ import io.cpner.model.PlmLoader;
 import io.cpner.model.PrefixedEncoderGraph.Precision;
 import io.cpner.ops.bench.BenchCorpus;
 import io.cpner.ops.bench.BenchReport;
-import io.cpner.ops.bench.BenchReport.DomainMix;
 import io.cpner.ops.bench.EngineBench;
 import io.cpner.ops.bench.MatmulCeiling;
 import io.cpner.ops.bench.MemoryProbe;
 import io.cpner.ops.bench.OrtPeerBench;
+import io.cpner.ops.bench.PeerRows;
 import io.cpner.ops.bench.PipelineBench;
+import io.cpner.ops.bench.PlmPrefixes;
+import io.cpner.ops.bench.PlmReport;
+import io.cpner.ops.bench.PlmReport.DomainMix;
 import io.cpner.ops.bench.SyntheticDomains;
+import io.cpner.ops.bench.TfPeerBench;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.stream.ProcessorConfig;
@@ -29,22 +33,41 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code cpner bench}: everything that decides how fast the processor is, measured in one run on
- * one machine so that the ratios between them hold: the matmul ceiling, the engine on each backend,
- * the ONNX Runtime peer, mixed-domain batches, memory per domain, and the full pipeline through the
- * in-process broker (batched at several max delays, per-record, and at half load).
+ * one machine so that the ratios between them hold, for each PLM in turn (one loaded at a time):
+ * the matmul ceilings, the engine on each backend, the PLM's peer (ONNX Runtime on all-MiniLM-L6-v2's
+ * own ONNX file, TensorFlow on BERT-base's own SavedModel), mixed-domain batches, memory per domain,
+ * and the full pipeline through the in-process broker (batched at several max delays, per-record, and
+ * at half load).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure the ceiling, engine, ONNX Runtime peer, mixed domains, memory and the full pipeline; "
-        + "prints a table and writes JSON.")
+    description = "For each PLM: measure the matmul ceilings, engine, peer runtime, mixed domains, memory and the full "
+        + "pipeline; prints a table and writes JSON.")
 final class BenchCommand implements Callable<Integer> {
-  @Mixin PlmOption plmOption;
+  /** The PLMs measured unless --plms or --plm say otherwise. */
+  static final String DEFAULT_PLMS = PlmLoader.MINILM + "," + PlmLoader.BERT_BASE_CASED;
+  /** The largest batch the TensorFlow peer runs (each of its rows is {@value TfPeerBench#POSITIONS} positions long). */
+  static final int MAX_TF_BATCH = 32;
 
-  @Option(names = "--prefixes", defaultValue = "prefixes", description = "Directory of shipped prefixes (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--plms", "--plm"}, split = ",", paramLabel = "PLM", defaultValue = DEFAULT_PLMS,
+      description = "The PLMs to measure, in turn, each loaded alone and closed before the next: " + PlmLoader.MINILM
+          + " (all-MiniLM-L6-v2, bundled), " + PlmLoader.BERT_BASE_CASED + " (Google's cased BERT-base, imported into "
+          + "--plm-cache on first use) or a Hugging Face model directory; --plm is the same option, e.g. --plm minilm "
+          + "for one alone (default ${DEFAULT-VALUE}).")
+  List<String> plms;
+
+  @Option(names = "--plm-cache", paramLabel = "DIR",
+      defaultValue = "${env:CPNER_PLM_CACHE_DIR:-${sys:user.home}/.cache/cpner-stream}",
+      description = "Where imported PLMs are kept (default ${DEFAULT-VALUE}).")
+  Path plmCache;
+
+  @Option(names = "--prefixes", defaultValue = "prefixes",
+      description = "Directory searched at any depth for prefixes (prefix.json); each PLM runs those whose metadata names it "
+          + "(id and content hash), one per domain, e.g. prefixes/<domain> and prefixes/bert-base-cased/<domain> "
+          + "(default ${DEFAULT-VALUE}).")
   Path prefixesDir;
 
   @Option(names = "--data", description = "Sentences: a domain<TAB>text .tsv, or a CrossNER file (all of --domain); "
@@ -55,7 +78,8 @@ final class BenchCommand implements Callable<Integer> {
   String dataDomain;
 
   @Option(names = "--batch-sizes", split = ",", defaultValue = "1,2,4,8,16,32,64",
-      description = "Engine batch sizes (default ${DEFAULT-VALUE}).")
+      description = "Engine and peer batch sizes; the TensorFlow peer runs those up to " + MAX_TF_BATCH
+          + " (default ${DEFAULT-VALUE}).")
   List<Integer> batchSizes;
 
   @Option(names = "--max-delays", split = ",", defaultValue = "10,25,50",
@@ -81,133 +105,175 @@ final class BenchCommand implements Callable<Integer> {
           + "--set inference.backend=PYTORCH (see the README's configuration table).")
   Map<String, String> pipelineSettings = new LinkedHashMap<>();
 
-  @Option(names = "--skip", split = ",", description = "Sections to leave out: ceiling, engine, peer, mixed, memory, pipeline.")
+  @Option(names = "--skip", split = ",", description = "Sections to leave out, for every PLM: ceiling, engine, peer, mixed, "
+      + "memory, pipeline.")
   List<String> skip = List.of();
 
   @Option(names = "--json", defaultValue = "target/bench.json", description = "Where to write the JSON report (default ${DEFAULT-VALUE}).")
   Path json;
 
+  private int intraOp;
+  private Map<String, String> pipelineOverrides;
+  private Backend pipelineBackend;
+  private int streamThreads;
+  private int passThreads;
+  private String pipelineEngine;
+
   @Override
   public Integer call() throws Exception {
     int cores = Runtime.getRuntime().availableProcessors();
-    int intraOp = threads > 0 ? threads : cores;
-    long rssBefore = MemoryProbe.residentBytes();
-    try (Plm plm = plmOption.load()) {
-      BenchReport report = new BenchReport(plm, cores, intraOp, MemoryProbe.residentBytes() - rssBefore);
-      BenchCorpus corpus = data == null ? BenchCorpus.bundled() : BenchCorpus.read(data, dataDomain);
-      Map<String, DomainPrefix> shipped = new LinkedHashMap<>();
-      for (DomainPrefix p : PrefixDirectory.list(plm, prefixesDir)) {
-        shipped.put(p.domain(), p);
-      }
-      List<String> texts = corpus.texts();
-      Function<String, DomainPrefix> ownDomain = d -> shipped.getOrDefault(d, shipped.values().iterator().next());
-      List<DomainPrefix> corpusPrefixes = corpus.sentences().stream().map(s -> ownDomain.apply(s.domain())).toList();
-      int[] tokens = new int[texts.size()];
-      List<long[]> rows = new ArrayList<>();
-      try (NerEngine counter = new NerEngine(plm)) {
-        for (int i = 0; i < texts.size(); i++) {
-          tokens[i] = counter.countTokens(texts.get(i)) + 2;
-        }
-      }
-      for (String text : texts) {
-        rows.add(OrtPeerBench.row(plm, text));
-      }
-      report.corpus(corpus.source(), texts.size(), tokens);
-      EngineBench engines = new EngineBench(texts, tokens);
+    intraOp = threads > 0 ? threads : cores;
+    // the pipeline runs with the processor's own threads rule unless --threads or --set say otherwise
+    pipelineOverrides = new LinkedHashMap<>(Map.of(ProcessorConfig.INFERENCE_THREADS, String.valueOf(threads)));
+    pipelineOverrides.putAll(pipelineSettings);
+    pipelineBackend = Backend.of(pipelineOverrides);
+    streamThreads = ProcessorConfig.streamThreads(Integer.parseInt(pipelineOverrides.getOrDefault(ProcessorConfig.STREAM_THREADS, "0")));
+    passThreads = ProcessorConfig.intraOpThreads(Integer.parseInt(pipelineOverrides.get(ProcessorConfig.INFERENCE_THREADS)), streamThreads);
+    // the engine as the pipeline drives it: one caller per stream thread, each pass on its share of the cores
+    pipelineEngine = streamThreads == 1 && passThreads == intraOp ? pipelineBackend.label
+        : pipelineBackend.label + ", " + streamThreads + " callers x " + passThreads + " threads";
+    BenchReport report = new BenchReport(cores, intraOp, pipelineOverrides,
+        new PlmReport.Compared(Backend.ORT_INT8.label, Backend.ORT_FP32.label, pipelineEngine, pipelineBatch));
+    BenchCorpus corpus = data == null ? BenchCorpus.bundled() : BenchCorpus.read(data, dataDomain);
+    report.corpus(corpus.source(), corpus.sentences().size());
 
-      // Memory first, before the other sections grow the heap and native arenas: the processor's
-      // default engine after a pass over the corpus with the shipped domains, then again after a
-      // pass with 1,000 domains installed (the synthetic ones are created after the first reading).
-      PrefixRegistry registry = new PrefixRegistry();
-      shipped.values().forEach(registry::install);
-      List<DomainPrefix> thousand = new ArrayList<>();
-      try (NerEngine engine = Backend.DEFAULT.open(plm, intraOp)) {
-        engines.measure("warm-up", engine, corpusPrefixes, pipelineBatch, 1);
-        MemoryProbe.Reading few = MemoryProbe.read();
-        List<DomainPrefix> synthetic = SyntheticDomains.derive(List.copyOf(shipped.values()), 1000, 42);
-        synthetic.stream().skip(shipped.size()).forEach(registry::install);
-        for (int i = 0; i < texts.size(); i++) {
-          thousand.add(synthetic.get((i * 7) % synthetic.size()));
-        }
-        engines.measure("warm-up", engine, thousand, pipelineBatch, 1);
-        if (!skip.contains("memory")) {
-          report.memory(shipped.size(), few, registry.size(), MemoryProbe.read(), SyntheticDomains.tensorBytes(synthetic.get(0)));
+    // every PLM's prefixes first, so that one without any fails the run before anything is measured
+    Map<String, Map<String, PlmPrefixes.Found>> prefixes = new LinkedHashMap<>();
+    for (String name : plms) {
+      try (Plm plm = PlmLoader.load(name, plmCache)) {
+        prefixes.put(name, PlmPrefixes.select(plm, prefixesDir));
+      }
+    }
+    try {
+      for (String name : plms) {
+        // after a collection and a trim each, so that what earlier PLMs and sections left behind is not counted
+        long rssBefore = MemoryProbe.read().residentBytes();
+        try (Plm plm = PlmLoader.load(name, plmCache)) {
+          long resident = MemoryProbe.read().residentBytes() - rssBefore;
+          measure(report.plm(name, plm, resident, prefixes.get(name)), plm, prefixes.get(name), corpus);
         }
       }
-      if (!skip.contains("ceiling")) {
-        report.ceiling(MatmulCeiling.measure(plm.config(), 1024, intraOp, Math.max(1, seconds / 2)));
-      }
-      // the pipeline runs with the processor's own threads rule unless --threads or --set say otherwise
-      Map<String, String> pipelineOverrides = new LinkedHashMap<>(Map.of(ProcessorConfig.INFERENCE_THREADS, String.valueOf(threads)));
-      pipelineOverrides.putAll(pipelineSettings);
-      Backend pipelineBackend = Backend.of(pipelineOverrides);
-      int streamThreads = ProcessorConfig.streamThreads(Integer.parseInt(pipelineOverrides.getOrDefault(ProcessorConfig.STREAM_THREADS, "0")));
-      int passThreads = ProcessorConfig.intraOpThreads(Integer.parseInt(pipelineOverrides.get(ProcessorConfig.INFERENCE_THREADS)), streamThreads);
-      // the engine as the pipeline drives it: one caller per stream thread, each pass on its share of the cores
-      String pipelineEngine = streamThreads == 1 && passThreads == intraOp ? pipelineBackend.label
-          : pipelineBackend.label + ", " + streamThreads + " callers x " + passThreads + " threads";
-      report.pipelineSettings(pipelineOverrides, pipelineEngine);
-      if (!skip.contains("engine")) {
-        for (Backend b : Backend.values()) {
-          try (NerEngine engine = b.open(plm, intraOp)) {
-            for (int batch : batchSizes) {
-              report.engine(engines.measure(b.label, engine, corpusPrefixes, batch, seconds));
-            }
-          }
-        }
-        if (!pipelineEngine.equals(pipelineBackend.label)) {
-          try (NerEngine engine = pipelineBackend.open(plm, passThreads)) {
-            for (int batch : batchSizes) {
-              report.engine(engines.measure(pipelineEngine, engine, corpusPrefixes, batch, seconds, streamThreads));
-            }
-          }
-        }
-      }
-      if (!skip.contains("peer")) {
-        for (boolean tuned : new boolean[] {false, true}) {
-          try (OrtPeerBench peer = new OrtPeerBench(PlmLoader.defaultOnnx(), rows, intraOp, tuned)) {
-            for (int batch : batchSizes) {
-              report.peer(peer.measure(batch, false, 0, seconds));
-              report.peer(peer.measure(batch, true, EngineOptions.defaults(plm.maxPieces(), intraOp).maxPaddingRatio(), seconds));
-            }
-          }
-        }
-      }
-      if (!skip.contains("mixed")) {
-        int batch = report.bestEngineBatch(Backend.DEFAULT.label, pipelineBatch);
-        DomainPrefix one = shipped.values().iterator().next();
-        List<DomainPrefix> single = texts.stream().map(t -> one).toList();
-        List<DomainPrefix> six = new ArrayList<>();
-        List<DomainPrefix> shippedList = List.copyOf(shipped.values());
-        for (int i = 0; i < texts.size(); i++) {
-          six.add(shippedList.get(i % shippedList.size()));
-        }
-        try (NerEngine engine = Backend.DEFAULT.open(plm, intraOp)) {
-          for (int round = 0; round < 2; round++) { // alternate, so drift hits each alike
-            report.mixed(engines.measure(DomainMix.SINGLE.description, engine, single, batch, seconds));
-            report.mixed(engines.measure(DomainMix.SHIPPED.description, engine, six, batch, seconds));
-            report.mixed(engines.measure(DomainMix.SYNTHETIC.description, engine, thousand, batch, seconds));
-          }
-        }
-      }
-      if (!skip.contains("pipeline")) {
-        try (PipelineBench pipeline = PipelineBench.start(plm, shipped, texts, pipelineOverrides)) {
-          report.pipeline("per-record (batch 1)", pipeline.saturate(1, 1, pipelineSeconds));
-          for (long delay : maxDelays) {
-            report.pipeline("batched, saturated", pipeline.saturate(pipelineBatch, delay, pipelineSeconds));
-          }
-          for (long delay : maxDelays) {
-            double half = report.maxPipelineDocsPerSec() / 2;
-            report.pipeline("batched, half of max load", pipeline.atRate(pipelineBatch, delay, half, pipelineSeconds));
-          }
-        }
-      }
-      report.print(System.out, Backend.DEFAULT.label, pipelineBatch);
+    } finally { // what was measured before a failure is reported too
+      report.print(System.out);
       Path parent = json.toAbsolutePath().getParent();
       java.nio.file.Files.createDirectories(parent);
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report.toJson(Backend.DEFAULT.label, pipelineBatch));
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report.toJson());
       System.out.println("JSON: " + json);
-      return 0;
+    }
+    return 0;
+  }
+
+  /** Every section not skipped, for one loaded PLM and its prefixes. */
+  private void measure(PlmReport report, Plm plm, Map<String, PlmPrefixes.Found> found, BenchCorpus corpus) throws Exception {
+    Map<String, DomainPrefix> shipped = new LinkedHashMap<>();
+    found.forEach((domain, f) -> shipped.put(domain, f.prefix()));
+    List<String> texts = corpus.texts();
+    Function<String, DomainPrefix> ownDomain = d -> shipped.getOrDefault(d, shipped.values().iterator().next());
+    List<DomainPrefix> corpusPrefixes = corpus.sentences().stream().map(s -> ownDomain.apply(s.domain())).toList();
+    int[] tokens = new int[texts.size()];
+    try (NerEngine counter = new NerEngine(plm)) {
+      for (int i = 0; i < texts.size(); i++) {
+        tokens[i] = counter.countTokens(texts.get(i)) + 2;
+      }
+    }
+    report.corpusTokens(tokens);
+    EngineBench engines = new EngineBench(texts, tokens);
+
+    // Memory first, before the other sections grow the heap and native arenas: the processor's
+    // default engine after a pass over the corpus with the shipped domains, then again after a
+    // pass with 1,000 domains installed (the synthetic ones are created after the first reading).
+    PrefixRegistry registry = new PrefixRegistry();
+    shipped.values().forEach(registry::install);
+    List<DomainPrefix> thousand = new ArrayList<>();
+    try (NerEngine engine = Backend.DEFAULT.open(plm, intraOp)) {
+      engines.measure("warm-up", engine, corpusPrefixes, pipelineBatch, 1);
+      MemoryProbe.Reading few = MemoryProbe.read();
+      List<DomainPrefix> synthetic = SyntheticDomains.derive(List.copyOf(shipped.values()), 1000, 42);
+      synthetic.stream().skip(shipped.size()).forEach(registry::install);
+      for (int i = 0; i < texts.size(); i++) {
+        thousand.add(synthetic.get((i * 7) % synthetic.size()));
+      }
+      engines.measure("warm-up", engine, thousand, pipelineBatch, 1);
+      if (!skip.contains("memory")) {
+        report.memory(shipped.size(), few, registry.size(), MemoryProbe.read(), SyntheticDomains.tensorBytes(synthetic.get(0)));
+      }
+    }
+    if (!skip.contains("ceiling")) {
+      report.ceiling(MatmulCeiling.measure(plm.config(), 1024, intraOp, Math.max(1, seconds / 2)));
+    }
+    if (!skip.contains("engine")) {
+      for (Backend b : Backend.values()) {
+        try (NerEngine engine = b.open(plm, intraOp)) {
+          for (int batch : batchSizes) {
+            report.engine(engines.measure(b.label, engine, corpusPrefixes, batch, seconds));
+          }
+        }
+      }
+      if (!pipelineEngine.equals(pipelineBackend.label)) {
+        try (NerEngine engine = pipelineBackend.open(plm, passThreads)) {
+          for (int batch : batchSizes) {
+            report.engine(engines.measure(pipelineEngine, engine, corpusPrefixes, batch, seconds, streamThreads));
+          }
+        }
+      }
+    }
+    if (!skip.contains("peer")) {
+      measurePeer(report, plm, texts);
+    }
+    if (!skip.contains("mixed")) {
+      int batch = report.bestEngineBatch(Backend.DEFAULT.label, pipelineBatch);
+      DomainPrefix one = shipped.values().iterator().next();
+      List<DomainPrefix> single = texts.stream().map(t -> one).toList();
+      List<DomainPrefix> six = new ArrayList<>();
+      List<DomainPrefix> shippedList = List.copyOf(shipped.values());
+      for (int i = 0; i < texts.size(); i++) {
+        six.add(shippedList.get(i % shippedList.size()));
+      }
+      try (NerEngine engine = Backend.DEFAULT.open(plm, intraOp)) {
+        for (int round = 0; round < 2; round++) { // alternate, so drift hits each alike
+          report.mixed(engines.measure(DomainMix.SINGLE.description, engine, single, batch, seconds));
+          report.mixed(engines.measure(DomainMix.SHIPPED.description, engine, six, batch, seconds));
+          report.mixed(engines.measure(DomainMix.SYNTHETIC.description, engine, thousand, batch, seconds));
+        }
+      }
+    }
+    if (!skip.contains("pipeline")) {
+      try (PipelineBench pipeline = PipelineBench.start(plm, shipped, texts, pipelineOverrides)) {
+        report.pipeline("per-record (batch 1)", pipeline.saturate(1, 1, pipelineSeconds));
+        for (long delay : maxDelays) {
+          report.pipeline("batched, saturated", pipeline.saturate(pipelineBatch, delay, pipelineSeconds));
+        }
+        for (long delay : maxDelays) {
+          double half = report.maxPipelineDocsPerSec() / 2;
+          report.pipeline("batched, half of max load", pipeline.atRate(pipelineBatch, delay, half, pipelineSeconds));
+        }
+      }
+    }
+  }
+
+  /**
+   * The PLM's own model on the runtime its users would pick, without prefixes: ONNX Runtime on
+   * all-MiniLM-L6-v2's ONNX file, TensorFlow on BERT-base's SavedModel; no rows for another PLM.
+   */
+  private void measurePeer(PlmReport report, Plm plm, List<String> texts) throws Exception {
+    if (plm.id().equals(PlmLoader.DEFAULT_ID)) {
+      List<long[]> rows = PeerRows.of(plm, texts, plm.config().maxPositions());
+      for (boolean tuned : new boolean[] {false, true}) {
+        try (OrtPeerBench peer = new OrtPeerBench(PlmLoader.defaultOnnx(), rows, intraOp, tuned)) {
+          for (int batch : batchSizes) {
+            report.onnxruntimePeer(peer.measure(batch, false, 0, seconds));
+            report.onnxruntimePeer(peer.measure(batch, true, EngineOptions.defaults(plm.maxPieces(), intraOp).maxPaddingRatio(), seconds));
+          }
+        }
+      }
+    } else if (plm.id().equals(PlmLoader.BERT_BASE_CASED)) {
+      try (TfPeerBench peer = TfPeerBench.open(PeerRows.of(plm, texts, TfPeerBench.POSITIONS), intraOp)) {
+        for (int batch : batchSizes) {
+          if (batch <= MAX_TF_BATCH) {
+            report.tensorflowPeer(peer.measure(batch, seconds));
+          }
+        }
+      }
     }
   }
 

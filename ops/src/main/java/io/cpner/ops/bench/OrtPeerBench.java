@@ -4,8 +4,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import io.cpner.inference.WordSplitter;
-import io.cpner.model.Plm;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,27 +46,15 @@ public final class OrtPeerBench implements AutoCloseable {
    *     (the best a user could do), rather than padding the chunk as it arrives
    */
   public EngineBench.Point measure(int batch, boolean sortChunks, double maxPaddingRatio, double seconds) throws OrtException {
-    int cursor = 0;
-    for (int i = 0; i < Math.max(3, 64 / batch); i++) {
-      runChunk(cursor, batch, sortChunks, maxPaddingRatio);
-      cursor = (cursor + batch) % rows.size();
-    }
-    long real = 0;
-    long padded = 0;
-    long docs = 0;
-    long calls = 0;
-    long start = System.nanoTime();
-    while (System.nanoTime() - start < seconds * 1e9) {
-      long[] work = runChunk(cursor, batch, sortChunks, maxPaddingRatio);
-      real += work[0];
-      padded += work[1];
-      docs += batch;
-      calls++;
-      cursor = (cursor + batch) % rows.size();
-    }
-    double elapsed = (System.nanoTime() - start) / 1e9;
+    int[] cursor = {0};
+    TimedCalls.Timing t = TimedCalls.run(Math.max(3, 64 / batch), seconds, () -> {
+      long[] work = runChunk(cursor[0], batch, sortChunks, maxPaddingRatio);
+      cursor[0] = (cursor[0] + batch) % rows.size();
+      return work;
+    });
     String label = "onnxruntime peer, " + (tuned ? "tuned" : "default options") + (sortChunks ? ", length-sorted" : "");
-    return new EngineBench.Point(label, batch, real / elapsed, docs / elapsed, elapsed * 1000 / calls, (double) padded / real - 1);
+    return new EngineBench.Point(label, batch, t.perSecond(0), batch * t.calls() / t.seconds(), t.msPerCall(),
+        (double) t.counts()[1] / t.counts()[0] - 1);
   }
 
   /** @return {real tokens, padded tokens} */
@@ -125,17 +111,6 @@ public final class OrtPeerBench implements AutoCloseable {
       inputs.values().forEach(OnnxTensor::close);
     }
     return (long) batch.size() * seq;
-  }
-
-  /** A text's row as the peer's user would build it: word pieces (truncated to the model), [CLS], [SEP]. */
-  public static long[] row(Plm plm, String text) {
-    long[] pieces = plm.tokenizer().pieces(WordSplitter.split(text).stream().map(WordSplitter.Word::text).toList()).ids();
-    int n = Math.min(pieces.length, plm.maxPieces());
-    long[] row = new long[n + 2];
-    row[0] = plm.tokenizer().clsId();
-    System.arraycopy(pieces, 0, row, 1, n);
-    row[n + 1] = plm.tokenizer().sepId();
-    return row;
   }
 
   @Override

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -204,8 +202,8 @@ public final class PipelineBench implements AutoCloseable {
         }
       }
     }
-    deleteQuietly(stateRoot);
-    deleteQuietly(Path.of(baseSettings.get(ProcessorConfig.TRUSTED_KEYS)).getParent());
+    Directories.deleteQuietly(stateRoot);
+    Directories.deleteQuietly(Path.of(baseSettings.get(ProcessorConfig.TRUSTED_KEYS)).getParent());
     if (failure != null) {
       throw failure;
     }
@@ -263,7 +261,7 @@ public final class PipelineBench implements AutoCloseable {
       throw new IllegalStateException("cannot publish the prefixes of " + run + ": " + e.getCause(), e.getCause());
     } finally {
       deleteTopics(config);
-      deleteQuietly(Path.of(config.stateDir()));
+      Directories.deleteQuietly(Path.of(config.stateDir()));
     }
   }
 
@@ -280,19 +278,6 @@ public final class PipelineBench implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
       LOG.warn("could not delete the topics of {}: {}", config.applicationId(), e.toString());
-    }
-  }
-
-  private static void deleteQuietly(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warn("could not delete {}: {}", dir, e.toString());
     }
   }
 
