@@ -2,12 +2,16 @@ package io.cpner.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.cpner.SharedPlm;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.PrefixCodec;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +39,15 @@ class BertBaseCasedTest {
     assertTrue(upper[1] != lower[1], "cased: Apple and apple are different pieces");
     assertEquals(tokenizer.pieces(List.of("Zürich")).size(), tokenizer.pieces(List.of("Zürich")).size());
     assertTrue(tokenizer.encodeText("Zürich").length < tokenizer.encodeText("Zurich Zurich").length);
+  }
+
+  @Test
+  void shouldRefuseAPrefixTrainedOnAnotherPlm() throws Exception {
+    DomainPrefix minilmPrefix = PrefixCodec.read(Path.of("..", "prefixes", "conll2003"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> minilmPrefix.requireCompatible(SharedPlm.bertBaseCased().identity()));
+    assertTrue(e.getMessage().contains("was made for PLM sentence-transformers/all-MiniLM-L6-v2"), e.getMessage());
+    assertTrue(e.getMessage().contains("but the loaded PLM is bert-base-cased"), e.getMessage());
   }
 
   @Test
