@@ -33,22 +33,17 @@ class EncoderBackendParityTest {
       "Geoffrey Hinton received the Turing Award for work on deep neural networks at the University of Toronto.",
       "Leo Tolstoy wrote War and Peace, first published in The Russian Messenger.");
   private static Plm plm;
-  private static RowEncoder torch;
-  private static RowEncoder ortFp32;
-  private static RowEncoder ortInt8;
+  private static AllBackends backends;
 
   @BeforeAll
   static void open() {
     plm = SharedPlm.get();
-    torch = EncoderBackend.PYTORCH.open(plm, Precision.FP32, 2);
-    ortFp32 = EncoderBackend.ONNXRUNTIME.open(plm, Precision.FP32, 2);
-    ortInt8 = EncoderBackend.ONNXRUNTIME.open(plm, Precision.INT8, 2);
+    backends = AllBackends.open(plm);
   }
 
   @AfterAll
   static void close() {
-    ortFp32.close();
-    ortInt8.close();
+    backends.close();
   }
 
   @Test
@@ -65,13 +60,13 @@ class EncoderBackendParityTest {
     }
     long[] positions = HiddenStates.allPositions(rows);
     // when both backends run the pass
-    float[] expected = torch.hiddenAt(rows, rowPrefixes, positions);
-    float[] actual = ortFp32.hiddenAt(rows, rowPrefixes, positions);
+    float[] expected = backends.torch().hiddenAt(rows, rowPrefixes, positions);
+    float[] actual = backends.ortFp32().hiddenAt(rows, rowPrefixes, positions);
     // then every hidden state agrees to float32 accumulation error
     assertEquals(expected.length, actual.length);
     assertEquals(0, HiddenStates.maxAbsDiff(expected, actual), 2e-4);
     // and int8 linear layers stay close in direction (per word cosine)
-    float[] int8 = ortInt8.hiddenAt(rows, rowPrefixes, positions);
+    float[] int8 = backends.ortInt8().hiddenAt(rows, rowPrefixes, positions);
     assertTrue(HiddenStates.minCosine(expected, int8, plm.config().hidden()) > 0.97, "int8 cosine " + HiddenStates.minCosine(expected, int8, plm.config().hidden()));
   }
 
@@ -84,7 +79,7 @@ class EncoderBackendParityTest {
       requests.add(new NerEngine.Request(TEXTS.get(i % TEXTS.size()), shipped.get(i % shipped.size())));
     }
     EngineOptions options = EngineOptions.defaults(plm.maxPieces());
-    NerEngine onTorch = new NerEngine(plm, options, torch);
+    NerEngine onTorch = new NerEngine(plm, options, backends.torch());
     NerEngine onOrt = new NerEngine(plm, options, EncoderBackend.ONNXRUNTIME.open(plm, Precision.FP32, 2));
     try (onOrt) {
       List<List<Entity>> expected = onTorch.tag(requests);

@@ -7,7 +7,6 @@ import io.cpner.ParitySentences;
 import io.cpner.SharedPlm;
 import io.cpner.model.BertSavedModelImporter;
 import io.cpner.model.Plm;
-import io.cpner.model.PrefixedEncoderGraph.Precision;
 import io.cpner.prefix.DomainPrefix;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,9 +49,7 @@ class TensorFlowParityTest {
   private static Plm plm;
   private static List<long[]> rows;
   private static float[] reference; // (every token of every row, hidden), rows one after another
-  private static RowEncoder torch;
-  private static RowEncoder ortFp32;
-  private static RowEncoder ortInt8;
+  private static AllBackends backends;
 
   @BeforeAll
   static void runTensorFlow() throws IOException {
@@ -71,40 +68,37 @@ class TensorFlowParityTest {
     } finally {
       deleteTree(savedModel);
     }
-    torch = EncoderBackend.PYTORCH.open(plm, Precision.FP32, 2);
-    ortFp32 = EncoderBackend.ONNXRUNTIME.open(plm, Precision.FP32, 2);
-    ortInt8 = EncoderBackend.ONNXRUNTIME.open(plm, Precision.INT8, 2);
+    backends = AllBackends.open(plm);
   }
 
   @AfterAll
   static void close() {
-    ortFp32.close();
-    ortInt8.close();
+    backends.close();
   }
 
   @Test
   void shouldMatchTensorFlowSentenceBySentenceOnPyTorch() {
-    assertEachAloneMatches(torch, TOLERANCE);
+    assertEachAloneMatches(backends.torch(), TOLERANCE);
   }
 
   @Test
   void shouldMatchTensorFlowSentenceBySentenceOnOnnxRuntimeFp32() {
-    assertEachAloneMatches(ortFp32, ORT_FP32_TOLERANCE);
+    assertEachAloneMatches(backends.ortFp32(), ORT_FP32_TOLERANCE);
   }
 
   @Test
   void shouldMatchTensorFlowInOnePaddedBatchOnBothBackends() {
     long[] positions = HiddenStates.allPositions(rows);
     List<DomainPrefix> none = Collections.nCopies(rows.size(), null);
-    assertEquals(0, HiddenStates.maxAbsDiff(reference, torch.hiddenAt(rows, none, positions)), TOLERANCE, "pytorch");
-    assertEquals(0, HiddenStates.maxAbsDiff(reference, ortFp32.hiddenAt(rows, none, positions)), ORT_FP32_TOLERANCE,
+    assertEquals(0, HiddenStates.maxAbsDiff(reference, backends.torch().hiddenAt(rows, none, positions)), TOLERANCE, "pytorch");
+    assertEquals(0, HiddenStates.maxAbsDiff(reference, backends.ortFp32().hiddenAt(rows, none, positions)), ORT_FP32_TOLERANCE,
         "onnxruntime fp32");
   }
 
   @Test
   void shouldStayCloseToTensorFlowWithInt8LinearLayers() {
     long[] positions = HiddenStates.allPositions(rows);
-    float[] int8 = ortInt8.hiddenAt(rows, Collections.nCopies(rows.size(), null), positions);
+    float[] int8 = backends.ortInt8().hiddenAt(rows, Collections.nCopies(rows.size(), null), positions);
     int hidden = plm.config().hidden();
     double[] cosines = new double[reference.length / hidden];
     for (int t = 0; t < cosines.length; t++) {
