@@ -6,8 +6,8 @@ COPY pom.xml ./
 COPY schemas schemas
 COPY processor processor
 COPY ops ops
-# TensorFlow is only the benchmark's peer (cpner bench), not part of the processor image
-RUN mvn -B -q -DskipTests package && rm -f ops/target/lib/tensorflow-core-*
+# TensorFlow (and its ndarray and javacpp) is only the benchmark's peer (cpner bench), not part of the processor image
+RUN mvn -B -q -DskipTests package && rm -f ops/target/lib/tensorflow-core-* ops/target/lib/ndarray-* ops/target/lib/javacpp-*
 
 FROM eclipse-temurin:17-jre
 WORKDIR /app
