@@ -6,7 +6,10 @@ import io.cpner.prefix.PrefixCodec;
 import io.cpner.prefix.PrefixSigningKey;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.ProcessorConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -57,10 +60,11 @@ final class PublishCommand implements Callable<Integer> {
     }
   }
 
-  private static List<Path> expand(List<Path> dirs) throws java.io.IOException {
-    List<Path> out = new java.util.ArrayList<>();
+  /** Each directory as given if it is a prefix directory, else the prefix directories in it. */
+  private static List<Path> expand(List<Path> dirs) throws IOException {
+    List<Path> out = new ArrayList<>();
     for (Path dir : dirs) {
-      out.addAll(java.nio.file.Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE)) ? List.of(dir) : PrefixDirectory.dirs(dir));
+      out.addAll(Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE)) ? List.of(dir) : PrefixDirectory.dirs(dir));
     }
     return out;
   }

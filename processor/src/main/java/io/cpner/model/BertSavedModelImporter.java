@@ -195,7 +195,7 @@ public final class BertSavedModelImporter {
     ObjectNode manifest = json.createObjectNode()
         .put("id", ID)
         .put("source", ARTIFACT)
-        .put("plmSha256", Sha256.hex(Files.readAllBytes(weights), tokenizer))
+        .put("plmSha256", PlmLoader.contentHash(weights, tokenizer))
         .put("tensors", tensors.size());
     Files.write(out.resolve(MANIFEST), json.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
   }

@@ -115,12 +115,17 @@ public final class PlmLoader {
       Safetensors.Contents contents = Safetensors.read(weightsFile);
       Map<String, HostTensor> tensors = HuggingFaceWeightMapper.bertWeights(contents);
       byte[] tokenizerJson = Files.readAllBytes(tokenizerFile);
-      String hash = Sha256.hex(Files.readAllBytes(weightsFile), tokenizerJson);
+      String hash = contentHash(weightsFile, tokenizerJson);
       String id = dir.toAbsolutePath().normalize().getFileName().toString();
       return assemble(id, config, tensors, tokenizerJson, hash, weightsFile.toString());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read PLM directory " + dir, e);
     }
+  }
+
+  /** A Hugging Face directory's content hash: what a prefix records as its PLM's sha256. */
+  static String contentHash(Path weightsFile, byte[] tokenizerJson) throws IOException {
+    return Sha256.hex(Files.readAllBytes(weightsFile), tokenizerJson);
   }
 
   private static Plm assemble(

@@ -62,9 +62,9 @@ public final class PrefixedEncoder {
     for (int i = 0; i < config.layers(); i++) {
       PlmWeights.Layer w = weights.layers().get(i);
       // 3. Project to queries, keys, values, split into heads.            (batch, heads, seq, headDim)
-      NDArray q = splitHeads(linear(x, w.queryW(), w.queryB()), batch, seq, heads, headDim);
-      NDArray k = splitHeads(linear(x, w.keyW(), w.keyB()), batch, seq, heads, headDim);
-      NDArray v = splitHeads(linear(x, w.valueW(), w.valueB()), batch, seq, heads, headDim);
+      NDArray q = splitHeads(linear(scope, x, w.queryW(), w.queryB()), batch, seq, heads, headDim);
+      NDArray k = splitHeads(linear(scope, x, w.keyW(), w.keyB()), batch, seq, heads, headDim);
+      NDArray v = splitHeads(linear(scope, x, w.valueW(), w.valueB()), batch, seq, heads, headDim);
       // 4. Put the row's prefix in front of the keys and values.          (batch, heads, P + seq, headDim)
       if (prefix != null) {
         k = prefix.keys().get(i).concat(k, 2);
@@ -75,10 +75,10 @@ public final class PrefixedEncoder {
       NDArray context = probs.matMul(v) // (batch, heads, seq, headDim)
           .transpose(0, 2, 1, 3).reshape(batch, seq, hidden); // (batch, seq, hidden)
       // 6. Attention output projection, residual, layer norm.             (batch, seq, hidden)
-      x = layerNorm(linear(context, w.attnOutW(), w.attnOutB()).add(x), w.attnNormGamma(), w.attnNormBeta());
+      x = layerNorm(linear(scope, context, w.attnOutW(), w.attnOutB()).add(x), w.attnNormGamma(), w.attnNormBeta());
       // 7. Feed-forward with the PLM's GELU, residual, layer norm.         (batch, seq, hidden)
-      NDArray inner = gelu(linear(x, w.ffnInW(), w.ffnInB())); // (batch, seq, intermediate)
-      x = layerNorm(linear(inner, w.ffnOutW(), w.ffnOutB()).add(x), w.ffnNormGamma(), w.ffnNormBeta());
+      NDArray inner = gelu(linear(scope, x, w.ffnInW(), w.ffnInB())); // (batch, seq, intermediate)
+      x = layerNorm(linear(scope, inner, w.ffnOutW(), w.ffnOutB()).add(x), w.ffnNormGamma(), w.ffnNormBeta());
     }
     return x;
   }
@@ -103,9 +103,15 @@ public final class PrefixedEncoder {
     return z.getNDArrayInternal().sigmoid().mul(x);
   }
 
-  /** {@code x W + b} as one fused libtorch op (addmm); W is kept {@code (in, out)}, linear takes its transpose, a view. */
-  private static NDArray linear(NDArray x, NDArray w, NDArray b) {
-    return x.getNDArrayInternal().linear(x, w.transpose(), b).singletonOrThrow();
+  /**
+   * {@code x W + b} as one fused libtorch op (addmm). W is kept {@code (in, out)}; linear takes its
+   * transpose, a view, which goes to {@code scope}: made from a shared weight it would otherwise
+   * belong to the weights' manager and live (one handle per call) as long as the PLM.
+   */
+  private static NDArray linear(NDManager scope, NDArray x, NDArray w, NDArray b) {
+    NDArray transposed = w.transpose(); // (out, in)
+    transposed.attach(scope);
+    return x.getNDArrayInternal().linear(x, transposed, b).singletonOrThrow();
   }
 
   private NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {

@@ -1,13 +1,16 @@
 package io.cpner.model;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,7 +147,7 @@ final class TensorBundle {
       long offset = h.varint();
       long size = h.varint();
       for (byte[][] kv : block(index, offset, size, source)) {
-        String name = new String(kv[0], java.nio.charset.StandardCharsets.UTF_8);
+        String name = new String(kv[0], StandardCharsets.UTF_8);
         if (!name.isEmpty()) { // the empty key is the BundleHeaderProto
           entries.put(name, entry(name, kv[1], source));
         }
@@ -179,7 +182,7 @@ final class TensorBundle {
       throw new IllegalArgumentException(source + ": block at " + offset + " has an impossible restart count " + restarts);
     }
     Reader r = new Reader(b.limit(end), source + " block at " + offset);
-    List<byte[][]> out = new java.util.ArrayList<>();
+    List<byte[][]> out = new ArrayList<>();
     byte[] key = new byte[0];
     while (r.buffer.hasRemaining()) {
       int shared = (int) r.varint();
@@ -214,7 +217,7 @@ final class TensorBundle {
     if (fields.hasField(ENTRY_SHAPE)) {
       try {
         UnknownFieldSet shapeProto = UnknownFieldSet.parseFrom(fields.getField(ENTRY_SHAPE).getLengthDelimitedList().get(0));
-        List<com.google.protobuf.ByteString> dims =
+        List<ByteString> dims =
             shapeProto.hasField(SHAPE_DIM) ? shapeProto.getField(SHAPE_DIM).getLengthDelimitedList() : List.of();
         shape = new long[dims.size()];
         for (int i = 0; i < dims.size(); i++) {

@@ -9,17 +9,15 @@ import io.cpner.model.BertSavedModelImporter;
 import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
@@ -51,22 +49,19 @@ class TensorFlowParityTest {
   private static float[] reference; // (every token of every row, hidden), rows one after another
   private static AllBackends backends;
 
+  @TempDir static Path savedModel;
+
   @BeforeAll
   static void runTensorFlow() throws IOException {
     plm = SharedPlm.bertBaseCased();
     rows = ParitySentences.ALL.stream().map(s -> plm.tokenizer().encodeText(s)).toList();
-    Path savedModel = Files.createTempDirectory("bert-savedmodel");
-    try {
-      BertSavedModelImporter.extractSavedModel(savedModel);
-      try (SavedModelBundle tf = SavedModelBundle.load(savedModel.toString(), "serve")) {
-        List<float[]> outputs = new ArrayList<>();
-        for (long[] row : rows) {
-          outputs.add(sequenceOutput(tf, row));
-        }
-        reference = concat(outputs);
+    BertSavedModelImporter.extractSavedModel(savedModel);
+    try (SavedModelBundle tf = SavedModelBundle.load(savedModel.toString(), "serve")) {
+      List<float[]> outputs = new ArrayList<>();
+      for (long[] row : rows) {
+        outputs.add(sequenceOutput(tf, row));
       }
-    } finally {
-      deleteTree(savedModel);
+      reference = concat(outputs);
     }
     backends = AllBackends.open(plm);
   }
@@ -164,13 +159,5 @@ class TensorFlowParityTest {
       at += p.length;
     }
     return out;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

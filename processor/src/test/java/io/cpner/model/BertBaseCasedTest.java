@@ -2,6 +2,7 @@ package io.cpner.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,7 @@ import io.cpner.SharedPlm;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixCodec;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,8 +38,7 @@ class BertBaseCasedTest {
     long[] upper = tokenizer.encodeText("Apple");
     long[] lower = tokenizer.encodeText("apple");
     assertTrue(upper[1] != lower[1], "cased: Apple and apple are different pieces");
-    assertEquals(tokenizer.pieces(List.of("Zürich")).size(), tokenizer.pieces(List.of("Zürich")).size());
-    assertTrue(tokenizer.encodeText("Zürich").length < tokenizer.encodeText("Zurich Zurich").length);
+    assertFalse(Arrays.equals(tokenizer.encodeText("Zürich"), tokenizer.encodeText("Zurich")), "accents are kept");
   }
 
   @Test
