@@ -20,6 +20,8 @@ final class TrainingOptionsMixin {
   @Option(names = "--seed", description = "Random seed.") Long seed;
   @Option(names = "--max-train-sentences", description = "Sentences sampled per epoch (0: all).") Integer maxTrainSentences;
   @Option(names = "--no-word-shape", description = "Head reads the hidden state only, no word-shape features.") boolean noWordShape;
+  @Option(names = "--head-layers", description = "How many of the PLM's last layers the head mixes (1-4).") Integer headLayers;
+  @Option(names = "--no-crf", description = "Label each word by its own argmax (cross-entropy) instead of a CRF.") boolean noCrf;
 
   TrainingOptions options() {
     return new TrainingOptions(
@@ -34,6 +36,8 @@ final class TrainingOptionsMixin {
         D.mlpHidden(),
         patience != null ? patience : D.patience(),
         noWordShape ? HeadInput.HIDDEN : D.headInput(),
+        headLayers != null ? headLayers : D.headLayers(),
+        !noCrf && D.crf(),
         seed != null ? seed : D.seed(),
         maxTrainSentences != null ? maxTrainSentences : D.maxTrainSentences());
   }

@@ -1,5 +1,6 @@
 package io.cpner.inference;
 
+import io.cpner.model.LayerMix;
 import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
  * domains; each attends to its own prefix and is read by its own head.
  *
  * <p>Texts are split into words ({@link WordSplitter}), words into pieces; a text longer than a
- * window is cut into overlapping windows ({@link WindowPlanner}). A word's label is its first
- * piece's. Thread-safe: it holds only immutable state.
+ * window is cut into overlapping windows ({@link WindowPlanner}). A word's label scores are its
+ * first piece's; a document's labels are decoded from all its words' scores at once
+ * ({@link LabelDecoder}). Thread-safe: it holds only immutable state.
  */
 public final class NerEngine implements DocumentTagger, AutoCloseable {
   /** One document to tag with the given domain's prefix. */
@@ -38,8 +40,11 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
     }
   }
 
-  /** Per word of a document: the chosen label's index and its probability. */
-  private record WordPredictions(int[] label, float[] probability) {}
+  /**
+   * Per word of a document: its head's label scores {@code (words, labels)}, and whether it has any
+   * (a word without word pieces has none).
+   */
+  private record WordScores(float[] logits, boolean[] scored) {}
 
   /**
    * Work done since the engine was made: forward passes, rows (windows), and real vs padded tokens
@@ -103,11 +108,11 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
     for (int i = 0; i < requests.size(); i++) {
       docs.add(new Doc(words.get(i).stream().map(WordSplitter.Word::text).toList(), requests.get(i).prefix()));
     }
-    List<WordPredictions> predictions = predict(docs);
+    List<WordScores> scores = predict(docs);
     List<List<Entity>> out = new ArrayList<>(requests.size());
     for (int i = 0; i < requests.size(); i++) {
-      out.add(SpanDecoder.entities(requests.get(i).text(), words.get(i), labelsOf(docs.get(i), predictions.get(i)),
-          predictions.get(i).probability()));
+      LabelDecoder.Decoded decoded = decode(docs.get(i), scores.get(i));
+      out.add(SpanDecoder.entities(requests.get(i).text(), words.get(i), decoded.entities()));
     }
     return out;
   }
@@ -115,23 +120,24 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
   /** BIO labels for sentences already split into words (e.g. a CrossNER file), one per word. */
   public List<List<String>> tagWords(List<List<String>> sentences, DomainPrefix prefix) {
     List<Doc> docs = sentences.stream().map(s -> new Doc(s, prefix)).toList();
-    List<WordPredictions> predictions = predict(docs);
+    List<WordScores> scores = predict(docs);
     List<List<String>> out = new ArrayList<>(docs.size());
     for (int i = 0; i < docs.size(); i++) {
-      out.add(labelsOf(docs.get(i), predictions.get(i)));
+      out.add(decode(docs.get(i), scores.get(i)).labels());
     }
     return out;
   }
 
-  private List<WordPredictions> predict(List<Doc> docs) {
-    List<WordPredictions> predictions = new ArrayList<>(docs.size());
+  private static LabelDecoder.Decoded decode(Doc doc, WordScores scores) {
+    return LabelDecoder.decode(doc.prefix(), scores.logits(), scores.scored());
+  }
+
+  private List<WordScores> predict(List<Doc> docs) {
+    List<WordScores> predictions = new ArrayList<>(docs.size());
     List<Row> rows = new ArrayList<>();
     for (int d = 0; d < docs.size(); d++) {
       int words = docs.get(d).words().size();
-      int[] none = new int[words]; // words without pieces keep label 0 ("O") with probability 1
-      float[] certain = new float[words];
-      java.util.Arrays.fill(certain, 1f);
-      predictions.add(new WordPredictions(none, certain));
+      predictions.add(new WordScores(new float[words * docs.get(d).prefix().labels().size()], new boolean[words]));
       for (WindowEncoder.EncodedWindow window : windows.encode(docs.get(d).words())) {
         rows.add(new Row(d, window));
       }
@@ -166,7 +172,7 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
   }
 
   /** One forward pass over rows of possibly different domains, then each row's domain head on its words. */
-  private void runBatch(List<Row> rows, List<Doc> docs, List<WordPredictions> predictions) {
+  private void runBatch(List<Row> rows, List<Doc> docs, List<WordScores> predictions) {
     int seq = rows.stream().mapToInt(Row::length).max().orElseThrow();
     passes.increment();
     rowCount.add(rows.size());
@@ -186,8 +192,15 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
     if (targets.isEmpty()) {
       return;
     }
+    // each word is read as its domain's weighted sum of the last layers
+    int exposed = encoder.exposedLayers();
+    float[] layerMix = new float[targets.size() * exposed];
+    for (int t = 0; t < targets.size(); t++) {
+      float[] weights = DomainPrefix.copyOf(rowPrefixes.get((int) targets.get(t)[3]).layerWeights());
+      LayerMix.write(weights, exposed, layerMix, t * exposed);
+    }
     float[] hidden = encoder.hiddenAt(rows.stream().map(r -> r.window().ids()).toList(), rowPrefixes,
-        targets.stream().mapToLong(t -> t[2]).toArray()); // (targets, hidden)
+        targets.stream().mapToLong(t -> t[2]).toArray(), layerMix); // (targets, hidden)
     // each domain's head reads its own rows' words
     Map<DomainPrefix, List<Integer>> targetsByPrefix = new IdentityHashMap<>();
     for (int t = 0; t < targets.size(); t++) {
@@ -197,7 +210,7 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
   }
 
   private void applyHead(float[] hidden, DomainPrefix prefix, List<Integer> own, List<long[]> targets,
-      List<Doc> docs, List<WordPredictions> predictions) {
+      List<Doc> docs, List<WordScores> predictions) {
     int width = plm.config().hidden();
     float[] atWords = new float[own.size() * width];
     float[] shapes = new float[own.size() * WordShape.SIZE];
@@ -208,29 +221,14 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
       float[] all = docShapes.computeIfAbsent((int) target[0], d -> WordShape.features(docs.get(d).words()));
       System.arraycopy(all, (int) target[1] * WordShape.SIZE, shapes, i * WordShape.SIZE, WordShape.SIZE);
     }
-    float[] probs = TaggingHead.probabilities(prefix, atWords, width, shapes); // (words, labels)
+    float[] logits = TaggingHead.logits(prefix, atWords, width, shapes); // (words, labels)
     int labels = prefix.labels().size();
     for (int i = 0; i < own.size(); i++) {
       long[] target = targets.get(own.get(i));
-      WordPredictions p = predictions.get((int) target[0]);
+      WordScores p = predictions.get((int) target[0]);
       int word = (int) target[1];
-      int best = 0;
-      for (int l = 1; l < labels; l++) {
-        if (probs[i * labels + l] > probs[i * labels + best]) {
-          best = l;
-        }
-      }
-      p.label()[word] = best;
-      p.probability()[word] = probs[i * labels + best];
+      System.arraycopy(logits, i * labels, p.logits(), word * labels, labels);
+      p.scored()[word] = true;
     }
-  }
-
-  private static List<String> labelsOf(Doc doc, WordPredictions predictions) {
-    List<String> labels = doc.prefix().labels();
-    List<String> out = new ArrayList<>(predictions.label().length);
-    for (int l : predictions.label()) {
-      out.add(labels.get(l));
-    }
-    return out;
   }
 }

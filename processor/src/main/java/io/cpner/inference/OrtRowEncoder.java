@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.cpner.model.LayerMix;
 import io.cpner.model.Plm;
 import io.cpner.model.PlmConfig;
 import io.cpner.model.PrefixedEncoderGraph;
@@ -59,7 +60,12 @@ final class OrtRowEncoder implements RowEncoder {
   }
 
   @Override
-  public float[] hiddenAt(List<long[]> rows, List<DomainPrefix> prefixes, long[] positions) {
+  public int exposedLayers() {
+    return LayerMix.layers(config);
+  }
+
+  @Override
+  public float[] hiddenAt(List<long[]> rows, List<DomainPrefix> prefixes, long[] positions, float[] layerMix) {
     int batch = rows.size();
     int seq = rows.stream().mapToInt(r -> r.length).max().orElseThrow();
     // a pass without any prefix still gets one (masked) slot: the graph always concatenates
@@ -83,6 +89,7 @@ final class OrtRowEncoder implements RowEncoder {
       }
     }
     LongBuffer wordPositions = b.longs(1, positions.length).put(positions);
+    FloatBuffer mix = b.floats(2, layerMix.length).put(layerMix);
     FloatBuffer prefixData = b.floats(1, 2 * config.layers() * perLayer);
     boolean padded = prefixes.stream().anyMatch(p -> p == null || p.prefixLength() != slots);
     if (padded) { // reused memory: padding slots must read as zeros
@@ -96,6 +103,8 @@ final class OrtRowEncoder implements RowEncoder {
           OnnxTensor.createTensor(env, bias.flip(), new long[] {batch, 1, 1, slots + seq}));
       inputs.put(PrefixedEncoderGraph.WORD_POSITIONS,
           OnnxTensor.createTensor(env, wordPositions.flip(), new long[] {positions.length}));
+      inputs.put(PrefixedEncoderGraph.LAYER_MIX,
+          OnnxTensor.createTensor(env, mix.flip(), new long[] {positions.length, exposedLayers()}));
       long[] prefixShape = {batch, heads, slots, headDim};
       for (int layer = 0; layer < config.layers(); layer++) {
         for (boolean key : new boolean[] {true, false}) {
@@ -133,7 +142,7 @@ final class OrtRowEncoder implements RowEncoder {
   /** One thread's reusable native input memory, grown as passes get bigger. */
   private static final class Buffers {
     private final ByteBuffer[] longs = new ByteBuffer[2];
-    private final ByteBuffer[] floats = new ByteBuffer[2];
+    private final ByteBuffer[] floats = new ByteBuffer[3];
 
     LongBuffer longs(int slot, int count) {
       longs[slot] = ensure(longs[slot], count * 8L);

@@ -6,11 +6,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.HeadInput;
+import java.util.List;
 
 /**
  * A domain's token-classification head: word features {@code (words, in)} to label scores
- * {@code (words, labels)}, where the features are the first piece's last hidden state, followed by
- * the word-shape features when the head reads them. Shared by inference and training.
+ * {@code (words, labels)}, where the features are the head's weighted sum of the last layers at the
+ * word's first piece, followed by the word-shape features when the head reads them. Shared by
+ * inference and training.
  */
 public final class TaggingHead {
   private TaggingHead() {}
@@ -24,7 +26,7 @@ public final class TaggingHead {
   /**
    * The head's input.
    *
-   * @param hiddenAtWords last hidden state at each word's first piece {@code (words, hidden)}
+   * @param hiddenAtWords the layer mix at each word's first piece {@code (words, hidden)}
    * @param shapeFeatures {@code (words, WordShape.SIZE)} row-major, used only if the head reads them
    * @return {@code (words, in)}
    */
@@ -37,41 +39,49 @@ public final class TaggingHead {
   }
 
   /**
-   * Label probabilities of a prefix's head, computed on the host (a head is a few thousand
+   * At each position, the weighted sum of the last layers' hidden states.
+   *
+   * @param layers the last {@code k} layers, oldest first, each {@code (rows, seq, hidden)}
+   * @param positions flat indices {@code row * seq + position}
+   * @param weights {@code (positions, k)}, or {@code (1, k)} for one set of weights everywhere
+   * @return {@code (positions, hidden)}
+   */
+  public static NDArray mixAt(NDManager scope, List<NDArray> layers, long[] positions, NDArray weights) {
+    NDArray sum = null;
+    for (int j = 0; j < layers.size(); j++) {
+      NDArray layer = layers.get(j);
+      Shape s = layer.getShape();
+      NDArray atWords = rowsAt(scope, layer.reshape(s.get(0) * s.get(1), s.get(2)), positions);
+      NDArray term = atWords.mul(weights.get(":, {}:{}", j, j + 1));
+      sum = sum == null ? term : sum.add(term);
+    }
+    return sum;
+  }
+
+  /**
+   * Label scores (logits) of a prefix's head, computed on the host (a head is a few thousand
    * multiply-adds per word: cheaper than a native call per domain in a mixed batch).
    *
-   * @param hiddenAtWords {@code (words, hidden)} row-major
+   * @param atWords the head's layer mix at each word {@code (words, hidden)} row-major
    * @return {@code (words, labels)} row-major
    */
-  static float[] probabilities(DomainPrefix prefix, float[] hiddenAtWords, int hidden, float[] shapeFeatures) {
+  static float[] logits(DomainPrefix prefix, float[] atWords, int hidden, float[] shapeFeatures) {
     int labels = prefix.labels().size();
-    int words = hiddenAtWords.length / hidden;
+    int words = atWords.length / hidden;
     boolean withShape = prefix.metadata().headInput() == HeadInput.HIDDEN_AND_WORD_SHAPE;
     float[] weight = DomainPrefix.copyOf(prefix.headWeight()); // (in, labels)
     float[] bias = DomainPrefix.copyOf(prefix.headBias());
     float[] out = new float[words * labels];
     float[] logits = new float[labels];
     for (int w = 0; w < words; w++) {
-      for (int l = 0; l < labels; l++) {
-        logits[l] = bias[l];
-      }
+      System.arraycopy(bias, 0, logits, 0, labels);
       for (int i = 0; i < hidden; i++) {
-        accumulate(logits, hiddenAtWords[w * hidden + i], weight, i * labels);
+        accumulate(logits, atWords[w * hidden + i], weight, i * labels);
       }
       for (int i = 0; withShape && i < WordShape.SIZE; i++) {
         accumulate(logits, shapeFeatures[w * WordShape.SIZE + i], weight, (hidden + i) * labels);
       }
-      double max = Double.NEGATIVE_INFINITY;
-      for (float z : logits) {
-        max = Math.max(max, z);
-      }
-      double sum = 0;
-      for (int l = 0; l < labels; l++) {
-        sum += Math.exp(logits[l] - max);
-      }
-      for (int l = 0; l < labels; l++) {
-        out[w * labels + l] = (float) (Math.exp(logits[l] - max) / sum);
-      }
+      System.arraycopy(logits, 0, out, w * labels, labels);
     }
     return out;
   }

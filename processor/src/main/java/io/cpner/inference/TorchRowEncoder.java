@@ -2,6 +2,8 @@ package io.cpner.inference;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.cpner.model.LayerMix;
 import io.cpner.model.Plm;
 import io.cpner.model.PrefixedEncoder;
 import io.cpner.prefix.DomainPrefix;
@@ -18,14 +20,20 @@ final class TorchRowEncoder implements RowEncoder {
   }
 
   @Override
-  public float[] hiddenAt(List<long[]> rows, List<DomainPrefix> prefixes, long[] positions) {
+  public float[] hiddenAt(List<long[]> rows, List<DomainPrefix> prefixes, long[] positions, float[] layerMix) {
+    int exposed = exposedLayers();
     try (NDManager scope = plm.manager().newSubManager()) {
       PaddedIds input = PaddedIds.of(scope, rows);
-      NDArray hidden = encoder.forward(scope, input.ids(), input.mask(),
-          PrefixStacker.stack(scope, prefixes, plm.config().layers(), plm.config().heads(), plm.config().headDim()));
-      NDArray flat = hidden.reshape((long) rows.size() * input.seq(), plm.config().hidden()); // (rows * seq, hidden)
-      return TaggingHead.rowsAt(scope, flat, positions).toFloatArray();
+      List<NDArray> layers = encoder.forwardLayers(scope, input.ids(), input.mask(),
+          PrefixStacker.stack(scope, prefixes, plm.config().layers(), plm.config().heads(), plm.config().headDim()), exposed);
+      NDArray mix = scope.create(layerMix, new Shape(positions.length, exposed));
+      return TaggingHead.mixAt(scope, layers, positions, mix).toFloatArray();
     }
+  }
+
+  @Override
+  public int exposedLayers() {
+    return LayerMix.layers(plm.config());
   }
 
   @Override

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The BERT encoder forward pass with per-row prefix tuning: in every layer, each row's prefix keys
@@ -37,6 +39,18 @@ public final class PrefixedEncoder {
    * @return the last hidden states {@code (batch, seq, hidden)}
    */
   public NDArray forward(NDManager scope, NDArray ids, NDArray mask, PrefixBatch prefix) {
+    return forwardLayers(scope, ids, mask, prefix, 1).get(0);
+  }
+
+  /**
+   * Runs the encoder and keeps the outputs of its last {@code last} layers.
+   *
+   * @return {@code last} arrays {@code (batch, seq, hidden)}, oldest layer first, the last layer's last
+   */
+  public List<NDArray> forwardLayers(NDManager scope, NDArray ids, NDArray mask, PrefixBatch prefix, int last) {
+    if (last < 1 || last > config.layers()) {
+      throw new IllegalArgumentException("can keep 1 to " + config.layers() + " layers, asked for " + last);
+    }
     long batch = ids.getShape().get(0);
     long seq = ids.getShape().get(1);
     if (seq > config.maxPositions()) {
@@ -59,6 +73,7 @@ public final class PrefixedEncoder {
     NDArray scoreBias = keyMask.sub(1f).mul(-MASKED).reshape(batch, 1, 1, -1); // (batch, 1, 1, P + seq)
     float scale = (float) (1.0 / Math.sqrt(headDim));
 
+    List<NDArray> kept = new ArrayList<>(last);
     for (int i = 0; i < config.layers(); i++) {
       PlmWeights.Layer w = weights.layers().get(i);
       // 3. Project to queries, keys, values, split into heads.            (batch, heads, seq, headDim)
@@ -79,8 +94,11 @@ public final class PrefixedEncoder {
       // 7. Feed-forward with the PLM's GELU, residual, layer norm.         (batch, seq, hidden)
       NDArray inner = gelu(linear(scope, x, w.ffnInW(), w.ffnInB())); // (batch, seq, intermediate)
       x = layerNorm(linear(scope, inner, w.ffnOutW(), w.ffnOutB()).add(x), w.ffnNormGamma(), w.ffnNormBeta());
+      if (i >= config.layers() - last) {
+        kept.add(x);
+      }
     }
-    return x;
+    return kept;
   }
 
   /** Mean of the hidden states over real tokens, L2-normalised: the sentence-transformers embedding. */

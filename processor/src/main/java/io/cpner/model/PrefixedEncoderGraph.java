@@ -3,6 +3,7 @@ package io.cpner.model;
 import ai.djl.ndarray.NDArray;
 import io.cpner.model.OnnxModelWriter.Attribute;
 import io.cpner.model.OnnxModelWriter.ElementType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -18,8 +19,9 @@ import java.util.function.Supplier;
  * float, 0 where a key is visible and a large negative number where not; per layer {@code i}
  * {@code prefix_key_i} and {@code prefix_value_i (batch, heads, slots, headDim)} float;
  * {@code word_positions (words)} int64, flat indices {@code row * seq + position} of the pieces whose
- * hidden state is wanted. Output: {@code hidden_at_words (words, hidden)}, so only what the heads
- * read leaves the runtime.
+ * hidden state is wanted; {@code layer_mix (words, k)} float, each word's weights over the last
+ * {@code k = }{@link LayerMix#layers} layers, oldest first. Output: {@code hidden_at_words (words,
+ * hidden)}, the weighted sum at each word, so only what the heads read leaves the runtime.
  *
  * <p>ONNX opset 17 plus two of ONNX Runtime's own ops: SkipLayerNormalization (bias + residual +
  * layer norm in one pass) and, for int8, DynamicQuantizeMatMul. Queries, keys and values come from one
@@ -43,6 +45,7 @@ public final class PrefixedEncoderGraph {
   public static final String INPUT_IDS = "input_ids";
   public static final String ATTENTION_BIAS = "attention_bias";
   public static final String WORD_POSITIONS = "word_positions";
+  public static final String LAYER_MIX = "layer_mix";
   public static final String OUTPUT = "hidden_at_words";
   private static final int OPSET = 17;
 
@@ -80,6 +83,9 @@ public final class PrefixedEncoderGraph {
       g.input(prefixValue(i), ElementType.FLOAT, "batch", (long) heads, "slots", (long) headDim);
     }
     g.input(WORD_POSITIONS, ElementType.INT64, "words");
+    int mixed = LayerMix.layers(config);
+    g.input(LAYER_MIX, ElementType.FLOAT, "words", (long) mixed);
+    List<String> lastLayers = new ArrayList<>(mixed);
 
     // 1. Embeddings: word + position (first seq rows) + token type 0, then layer norm.  (batch, seq, hidden)
     String words = g.node("Gather", List.of(weight("embeddings.word_embeddings", w.wordEmbeddings()), INPUT_IDS));
@@ -125,10 +131,20 @@ public final class PrefixedEncoderGraph {
       String inner = feedForwardIn(x, p + "intermediate.dense", l.ffnInW(), l.ffnInB());
       String out = product(inner, p + "output.dense", l.ffnOutW());
       x = skipLayerNorm(out, x, p + "output", l.ffnOutB(), l.ffnNormGamma(), l.ffnNormBeta());
+      if (i >= config.layers() - mixed) {
+        lastLayers.add(x);
+      }
     }
-    // 7. Only the hidden states the heads read.                      (words, hidden)
-    String flat = g.node("Reshape", List.of(x, longs("flat_shape", -1, hidden)));
-    g.rename(g.node("Gather", List.of(flat, WORD_POSITIONS), new Attribute("axis", 0L)), OUTPUT);
+    // 7. Only what the heads read: at each word, its weighted sum of the last layers.   (words, hidden)
+    String sum = null;
+    for (int j = 0; j < mixed; j++) {
+      String flat = g.node("Reshape", List.of(lastLayers.get(j), longs("flat_shape", -1, hidden)));
+      String atWords = g.node("Gather", List.of(flat, WORD_POSITIONS), new Attribute("axis", 0L));
+      String weight = g.node("Slice", List.of(LAYER_MIX, longs("mix_" + j, j), longs("mix_" + (j + 1), j + 1), longs("axis1", 1)));
+      String term = g.node("Mul", List.of(atWords, weight)); // (words, hidden) * (words, 1)
+      sum = sum == null ? term : g.node("Add", List.of(sum, term));
+    }
+    g.rename(sum, OUTPUT);
     g.output(OUTPUT, ElementType.FLOAT, "words", (long) hidden);
     return g.toBytes("prefixed_encoder", OPSET);
   }

@@ -18,13 +18,20 @@ import java.util.Map;
 /**
  * Stores a {@link DomainPrefix} as two files in a directory: {@code prefix.safetensors} (tensors
  * {@code layers.<i>.key}, {@code layers.<i>.value} of shape {@code (heads, P, headDim)},
- * {@code head.weight (in, labels)}, {@code head.bias (labels)}) and {@code prefix.json} (the
+ * {@code head.weight (in, labels)}, {@code head.bias (labels)}, {@code head.layer_weights (k)}, and for
+ * a CRF head {@code crf.transitions (labels, labels)}, {@code crf.start (labels)}, {@code crf.end
+ * (labels)}) and {@code prefix.json} (the
  * {@link PrefixMetadata}, including the SHA-256 of the tensor file). The same two byte arrays are
- * what travels on the control topic. No Java serialization, no pickle.
+ * what travels on the control topic. No Java serialization, no pickle. Prefixes written before the
+ * layer mix and the CRF (no such tensors) read as a head on the last layer with argmax decoding.
  */
 public final class PrefixCodec {
   public static final String METADATA_FILE = "prefix.json";
   public static final String TENSORS_FILE = "prefix.safetensors";
+  private static final String LAYER_WEIGHTS = "head.layer_weights";
+  private static final String CRF_TRANSITIONS = "crf.transitions";
+  private static final String CRF_START = "crf.start";
+  private static final String CRF_END = "crf.end";
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -70,6 +77,15 @@ public final class PrefixCodec {
     int labels = prefix.labels().size();
     tensors.put("head.weight", Tensor.ofFloats("head.weight", new long[] {prefix.headInputWidth(), labels}, DomainPrefix.copyOf(prefix.headWeight())));
     tensors.put("head.bias", Tensor.ofFloats("head.bias", new long[] {labels}, DomainPrefix.copyOf(prefix.headBias())));
+    tensors.put(LAYER_WEIGHTS, Tensor.ofFloats(LAYER_WEIGHTS, new long[] {prefix.headLayers()},
+        DomainPrefix.copyOf(prefix.layerWeights())));
+    CrfTransitions crf = prefix.crf();
+    if (crf != null) {
+      tensors.put(CRF_TRANSITIONS, Tensor.ofFloats(CRF_TRANSITIONS, new long[] {labels, labels},
+          DomainPrefix.copyOf(crf.learnedTransitions())));
+      tensors.put(CRF_START, Tensor.ofFloats(CRF_START, new long[] {labels}, DomainPrefix.copyOf(crf.learnedStart())));
+      tensors.put(CRF_END, Tensor.ofFloats(CRF_END, new long[] {labels}, DomainPrefix.copyOf(crf.learnedEnd())));
+    }
     byte[] tensorBytes = Safetensors.toBytes(tensors, Map.of("format", "cpner-prefix", "domain", prefix.domain()));
     PrefixMetadata metadata = prefix.metadata().withTensorsSha256(Sha256.hex(tensorBytes));
     try {
@@ -124,7 +140,20 @@ public final class PrefixCodec {
           + Arrays.toString(headWeight.shape()));
     }
     float[] bias = requireShape(tensors, "head.bias", new long[] {labels}, source);
-    return new DomainPrefix(metadata, (int) kv[0], (int) kv[2], keys, values, headWeight.toFloats(), bias);
+    float[] layerWeights = DomainPrefix.LAST_LAYER_ONLY;
+    if (tensors.containsKey(LAYER_WEIGHTS)) {
+      Tensor t = tensors.get(LAYER_WEIGHTS);
+      if (t.shape().length != 1) {
+        throw new IllegalArgumentException(source + ": " + LAYER_WEIGHTS + " expected shape (k), found " + Arrays.toString(t.shape()));
+      }
+      layerWeights = t.toFloats();
+    }
+    CrfTransitions crf = null;
+    if (tensors.containsKey(CRF_TRANSITIONS) || tensors.containsKey(CRF_START) || tensors.containsKey(CRF_END)) {
+      crf = CrfTransitions.of(metadata.labels(), requireShape(tensors, CRF_TRANSITIONS, new long[] {labels, labels}, source),
+          requireShape(tensors, CRF_START, new long[] {labels}, source), requireShape(tensors, CRF_END, new long[] {labels}, source));
+    }
+    return new DomainPrefix(metadata, (int) kv[0], (int) kv[2], keys, values, headWeight.toFloats(), bias, layerWeights, crf);
   }
 
   private static Tensor require(Map<String, Tensor> tensors, String name, String source) {
@@ -143,8 +172,6 @@ public final class PrefixCodec {
     }
     return t.toFloats();
   }
-
-
 
   private static String keyName(int layer) {
     return "layers." + layer + ".key";

@@ -87,18 +87,8 @@ final class CollaborativeFusion implements TrainablePrefix {
   }
 
   @Override
-  public List<NDArray> headParameters() {
-    return target.headParameters();
-  }
-
-  @Override
-  public NDArray headWeight() {
-    return target.headWeight();
-  }
-
-  @Override
-  public NDArray headBias() {
-    return target.headBias();
+  public TrainableHead head() {
+    return target.head();
   }
 
   /** {@code w = (s / sum(s) + l) / 2} with {@code s_j = cos(P(d_t), P(d_j))}. */

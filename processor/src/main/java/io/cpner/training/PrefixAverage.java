@@ -9,7 +9,7 @@ import java.util.List;
 final class PrefixAverage {
   private PrefixAverage() {}
 
-  /** {@code sum_j weights[j] * p_j} per layer for keys and values, with the last prefix's head and the given metadata. */
+  /** {@code sum_j weights[j] * p_j} per layer for keys and values, with the last prefix's head (and decoding) and the given metadata. */
   static DomainPrefix of(List<DomainPrefix> prefixes, double[] weights, PrefixMetadata metadata) {
     DomainPrefix first = prefixes.get(0);
     for (DomainPrefix p : prefixes) {
@@ -36,7 +36,6 @@ final class PrefixAverage {
       values.add(v);
     }
     DomainPrefix owner = prefixes.get(prefixes.size() - 1);
-    return new DomainPrefix(metadata, first.heads(), first.headDim(), keys, values,
-        DomainPrefix.copyOf(owner.headWeight()), DomainPrefix.copyOf(owner.headBias()));
+    return owner.withKeysAndValues(metadata, keys, values);
   }
 }

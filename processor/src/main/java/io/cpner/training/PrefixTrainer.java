@@ -26,8 +26,8 @@ import java.util.Random;
 import java.util.function.DoubleFunction;
 
 /**
- * Trains a {@link TrainablePrefix} on labelled sentences with the PLM frozen: cross-entropy on each
- * word's first piece, AdamW with a linear warm-up/decay schedule and gradient clipping, dropout on
+ * Trains a {@link TrainablePrefix} on labelled sentences with the PLM frozen: the head's loss (CRF
+ * likelihood or cross-entropy) over each word's first piece, AdamW with a linear warm-up/decay schedule and gradient clipping, dropout on
  * the prefix, dev F1 after every epoch, the best epoch kept, early stopping. Deterministic for a
  * given seed on a given machine: initialisation, shuffling and dropout come from one seeded generator.
  */
@@ -95,7 +95,7 @@ final class PrefixTrainer {
     double[] lrScale = new double[params.size()];
     for (int i = 0; i < lrScale.length; i++) {
       NDArray p = params.get(i);
-      boolean head = model.headParameters().stream().anyMatch(h -> h == p);
+      boolean head = model.head().parameters().stream().anyMatch(h -> h == p);
       lrScale[i] = head ? 1.0 : options.prefixLearningRate() / options.learningRate();
     }
     AdamW optimizer = new AdamW(manager, params, lrScale, options.weightDecay(), options.clipNorm());
@@ -165,10 +165,10 @@ final class PrefixTrainer {
     }
   }
 
-  /** Mean cross-entropy of the gold labels at every labelled word of the batch. */
+  /** The head's loss (CRF likelihood or cross-entropy) per labelled word of the batch. */
   NDArray loss(NDManager scope, TrainablePrefix model, List<TrainingExamples.Example> batch) {
     int rows = batch.size();
-    int labels = (int) model.headBias().getShape().get(0);
+    TrainableHead head = model.head();
     PaddedIds input = PaddedIds.of(scope, batch.stream().map(TrainingExamples.Example::ids).toList());
     // every row of the batch shares the one prefix being trained              (rows, heads, P, headDim)
     TrainablePrefix.Tensors tensors = model.materialise(scope, true);
@@ -180,30 +180,28 @@ final class PrefixTrainer {
     }
     long slots = tensors.keys().get(0).getShape().get(1);
     PrefixBatch prefix = new PrefixBatch(keys, values, scope.ones(new Shape(rows, slots)));
-    NDArray hidden = encoder.forward(scope, input.ids(), input.mask(), prefix); // (rows, seq, hidden)
-    NDArray flat = hidden.reshape((long) rows * input.seq(), plm.config().hidden());
-    // gather first pieces of labelled words, their shapes and gold labels
-    List<Long> positions = new ArrayList<>();
-    List<Integer> gold = new ArrayList<>();
+    List<NDArray> layers = encoder.forwardLayers(scope, input.ids(), input.mask(), prefix, head.layers()); // k x (rows, seq, hidden)
+    // gather first pieces of labelled words, their shapes and gold labels, row by row
+    int words = batch.stream().mapToInt(e -> e.labels().length).sum();
+    long[] positions = new long[words];
+    int[] gold = new int[words];
+    int[] rowLengths = new int[rows];
     float[] shapes = new float[batch.stream().mapToInt(e -> e.shapes().length).sum()];
+    int at = 0;
     int offset = 0;
     for (int r = 0; r < rows; r++) {
       TrainingExamples.Example e = batch.get(r);
       for (int i = 0; i < e.positions().length; i++) {
-        positions.add((long) r * input.seq() + e.positions()[i]);
-        gold.add(e.labels()[i]);
+        positions[at] = (long) r * input.seq() + e.positions()[i];
+        gold[at++] = e.labels()[i];
       }
+      rowLengths[r] = e.positions().length;
       System.arraycopy(e.shapes(), 0, shapes, offset, e.shapes().length);
       offset += e.shapes().length;
     }
-    NDArray atWords = TaggingHead.rowsAt(scope, flat, positions.stream().mapToLong(Long::longValue).toArray());
+    NDArray atWords = TaggingHead.mixAt(scope, layers, positions, head.layerWeights(scope)); // (words, hidden)
     NDArray features = TaggingHead.features(scope, options.headInput(), atWords, shapes); // (words, in)
-    NDArray logProbs = features.matMul(model.headWeight()).add(model.headBias()).logSoftmax(-1); // (words, labels)
-    float[] oneHot = new float[gold.size() * labels];
-    for (int w = 0; w < gold.size(); w++) {
-      oneHot[w * labels + gold.get(w)] = 1f;
-    }
-    return logProbs.mul(scope.create(oneHot, logProbs.getShape())).sum().div(-gold.size());
+    return head.loss(scope, head.logits(features), gold, rowLengths);
   }
 
   /** The model's current prefix as an immutable, shippable value (no dropout). */
@@ -217,8 +215,9 @@ final class PrefixTrainer {
         keys.add(tensors.keys().get(i).toFloatArray());
         values.add(tensors.values().get(i).toFloatArray());
       }
+      TrainableHead head = model.head();
       return new DomainPrefix(metadata, plm.config().heads(), plm.config().headDim(), keys, values,
-          model.headWeight().toFloatArray(), model.headBias().toFloatArray());
+          head.weightValues(), head.biasValues(), head.layerWeightValues(scope), head.crfValues());
     }
   }
 

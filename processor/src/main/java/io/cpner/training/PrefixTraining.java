@@ -48,32 +48,35 @@ public final class PrefixTraining {
     Random random = new Random(options.seed());
     try (NDManager manager = plm.manager().newSubManager()) {
       HeadInit head = HeadInit.from(data.labels(), headIn(), headSources, random);
-      ReparameterizedPrefix model = new ReparameterizedPrefix(manager, plm.config(), options, headIn(), data.labels().size(),
-          random, null, head.weight(), head.bias());
+      ReparameterizedPrefix model = new ReparameterizedPrefix(manager, plm.config(), options, headIn(), data.labels(),
+          random, null, head.weight(), head.bias(), null);
       return run(manager, model, random, data, f1 -> metadata(domain, version, PrefixKind.TRAINED, List.of(), data, f1));
     }
   }
 
-  /** Single-source transfer: starts from {@code (p_source + p_warmup) / 2} and the warm-up head. */
+  /**
+   * Single-source transfer: starts from {@code (p_source + p_warmup) / 2} and the warm-up head (its
+   * layer mix and CRF included, whatever the options say).
+   */
   public Outcome transfer(String domain, long version, TrainingData data, DomainPrefix source, DomainPrefix warmup) {
     requireLabels(warmup, data);
     Random random = new Random(options.seed());
     try (NDManager manager = plm.manager().newSubManager()) {
       DomainPrefix average = PrefixAverage.of(List.of(source, warmup), new double[] {0.5, 0.5}, warmup.metadata());
-      ReparameterizedPrefix model = new ReparameterizedPrefix(manager, plm.config(), options, headIn(), data.labels().size(),
-          random, average, DomainPrefix.copyOf(warmup.headWeight()), DomainPrefix.copyOf(warmup.headBias()));
+      ReparameterizedPrefix model = new ReparameterizedPrefix(manager, plm.config(), options, headIn(), data.labels(),
+          random, average, DomainPrefix.copyOf(warmup.headWeight()), DomainPrefix.copyOf(warmup.headBias()), warmup);
       List<SourceWeight> sources = List.of(new SourceWeight(source.domain(), 0.5));
       return run(manager, model, random, data, f1 -> metadata(domain, version, PrefixKind.TRAINED, sources, data, f1));
     }
   }
 
-  /** Multi-source collaborative fusion, starting from the target's warm-up prefix and head. */
+  /** Multi-source collaborative fusion, starting from the target's warm-up prefix and head (as in {@link #transfer}). */
   public Outcome fuse(String domain, long version, TrainingData data, DomainPrefix warmup, List<DomainPrefix> sources) {
     requireLabels(warmup, data);
     Random random = new Random(options.seed());
     try (NDManager manager = plm.manager().newSubManager()) {
-      ReparameterizedPrefix target = new ReparameterizedPrefix(manager, plm.config(), options, headIn(), data.labels().size(),
-          random, warmup, DomainPrefix.copyOf(warmup.headWeight()), DomainPrefix.copyOf(warmup.headBias()));
+      ReparameterizedPrefix target = new ReparameterizedPrefix(manager, plm.config(), options, headIn(), data.labels(),
+          random, warmup, DomainPrefix.copyOf(warmup.headWeight()), DomainPrefix.copyOf(warmup.headBias()), warmup);
       float[] labelSimilarity = CollaborativeFusion.labelSimilarity(plm, data.types(),
           sources.stream().map(PrefixTraining::types).toList());
       CollaborativeFusion model = new CollaborativeFusion(manager, target, sources, labelSimilarity, plm.config().hidden(),

@@ -26,17 +26,19 @@ final class ReparameterizedPrefix implements TrainablePrefix {
   private final NDArray b1; // (mid)
   private final NDArray w2; // (mid, layers * 2 * hidden)
   private final NDArray b2; // (layers * 2 * hidden)
-  private final NDArray headWeight; // (in, labels)
-  private final NDArray headBias; // (labels)
+  private final TrainableHead head;
   private final Tensors base; // constant, (heads, P, headDim) per layer, or null
 
   /**
    * @param base a fixed prefix the MLP's output is added to, or null; with a base, the MLP's last
    *     layer starts at zero so that training starts exactly from the base
    * @param headInit initial head weight {@code (in, labels)} row-major, or null for a random one
+   * @param headFrom a prefix whose head's layer mix and CRF (and their shapes) the head starts from,
+   *     or null for the options' shapes from scratch
    */
-  ReparameterizedPrefix(NDManager manager, PlmConfig config, TrainingOptions options, int headIn, int labels,
-      Random random, DomainPrefix base, float[] headInit, float[] headBiasInit) {
+  ReparameterizedPrefix(NDManager manager, PlmConfig config, TrainingOptions options, int headIn, List<String> labelNames,
+      Random random, DomainPrefix base, float[] headInit, float[] headBiasInit, DomainPrefix headFrom) {
+    int labels = labelNames.size();
     if (base != null && base.prefixLength() != options.prefixLength()) {
       throw new IllegalArgumentException("base prefix '" + base.domain() + "' has " + base.prefixLength()
           + " slots, training uses " + options.prefixLength());
@@ -55,14 +57,18 @@ final class ReparameterizedPrefix implements TrainablePrefix {
     this.w2 = param(manager, w2Init, mid, out);
     this.b2 = param(manager, new float[out], out);
     float[] weight = headInit != null ? headInit : uniform(random, headIn * labels, 1.0 / Math.sqrt(headIn));
-    this.headWeight = param(manager, weight, headIn, labels);
-    this.headBias = param(manager, headBiasInit != null ? headBiasInit : new float[labels], labels);
+    int headLayers = headFrom != null ? headFrom.headLayers() : options.headLayers();
+    boolean crf = headFrom != null ? headFrom.crf() != null : options.crf();
+    this.head = new TrainableHead(manager, labelNames, headIn, headLayers, crf, weight,
+        headBiasInit != null ? headBiasInit : new float[labels], headFrom);
     this.base = base == null ? null : constant(manager, base);
   }
 
   @Override
   public List<NDArray> parameters() {
-    return List.of(embedding, w1, b1, w2, b2, headWeight, headBias);
+    List<NDArray> all = new ArrayList<>(List.of(embedding, w1, b1, w2, b2));
+    all.addAll(head.parameters());
+    return all;
   }
 
   @Override
@@ -96,18 +102,8 @@ final class ReparameterizedPrefix implements TrainablePrefix {
   }
 
   @Override
-  public List<NDArray> headParameters() {
-    return List.of(headWeight, headBias);
-  }
-
-  @Override
-  public NDArray headWeight() {
-    return headWeight;
-  }
-
-  @Override
-  public NDArray headBias() {
-    return headBias;
+  public TrainableHead head() {
+    return head;
   }
 
   /** A shipped prefix's keys and values as constant arrays. */

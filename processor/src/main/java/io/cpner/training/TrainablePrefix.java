@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * What the trainer optimises: something that yields, inside the autograd graph, per-layer prefix
- * keys and values {@code (heads, P, headDim)}, and a tagging head {@code (in, labels)}, from a list
- * of trainable arrays. A plain reparameterised prefix and a collaboratively fused one both are.
+ * keys and values {@code (heads, P, headDim)}, and a tagging head, from a list of trainable arrays.
+ * A plain reparameterised prefix and a collaboratively fused one both are.
  */
 interface TrainablePrefix {
   /** Per-layer prefix keys and values, each {@code (heads, P, headDim)}. */
@@ -16,8 +16,8 @@ interface TrainablePrefix {
   /** Every array the optimiser updates, the head's included. */
   List<NDArray> parameters();
 
-  /** The head's arrays among {@link #parameters()} (they learn at the head's learning rate). */
-  List<NDArray> headParameters();
+  /** The tagging head; its arrays are among {@link #parameters()} and learn at the head's learning rate. */
+  TrainableHead head();
 
   /**
    * The prefix as the model sees it.
@@ -25,10 +25,4 @@ interface TrainablePrefix {
    * @param training apply dropout
    */
   Tensors materialise(NDManager scope, boolean training);
-
-  /** The head's weight {@code (in, labels)}. */
-  NDArray headWeight();
-
-  /** The head's bias {@code (labels)}. */
-  NDArray headBias();
 }

@@ -1,5 +1,6 @@
 package io.cpner.training;
 
+import io.cpner.eval.BioTransitions;
 import io.cpner.eval.LabelledSentence;
 import io.cpner.inference.WindowEncoder;
 import io.cpner.inference.WordShape;
@@ -11,7 +12,7 @@ import java.util.Map;
 /**
  * Labelled sentences as model rows, exactly as inference will see them ({@link WindowEncoder}):
  * for every row, the positions of the first pieces of the words it owns, their gold label indices
- * and their word-shape features.
+ * (well-formed BIO within the row) and their word-shape features.
  */
 final class TrainingExamples {
   /** One row with its supervision; {@code positions[i]} is the row position of labelled word i. */
@@ -44,6 +45,11 @@ final class TrainingExamples {
         }
         if (kept.isEmpty()) {
           continue;
+        }
+        // the row's gold as well-formed BIO (an entity cut by the window's start begins with B)
+        List<String> rowTags = BioTransitions.canonical(kept.stream().map(k -> labels.get(k[1])).toList());
+        for (int k = 0; k < kept.size(); k++) {
+          kept.get(k)[1] = index.get(rowTags.get(k));
         }
         float[] rowShapes = new float[kept.size() * WordShape.SIZE];
         for (int k = 0; k < kept.size(); k++) {

@@ -19,6 +19,9 @@ import io.cpner.prefix.HeadInput;
  * @param mlpHidden width of the reparameterisation MLP
  * @param patience epochs without a better dev F1 before stopping early (0: never)
  * @param headInput what the tagging head reads
+ * @param headLayers how many of the PLM's last layers the head mixes (1 to {@link io.cpner.model.LayerMix#MAX_LAYERS})
+ * @param crf decode with a CRF (transition scores trained with the head by the CRF's likelihood)
+ *     instead of labelling each word by its own argmax (cross-entropy)
  * @param seed seeds initialisation, shuffling and dropout
  * @param maxTrainSentences use at most this many training sentences per epoch (0: all); useful for
  *     large source domains, where a sample per epoch converges as well
@@ -37,6 +40,8 @@ public record TrainingOptions(
     int mlpHidden,
     int patience,
     HeadInput headInput,
+    int headLayers,
+    boolean crf,
     long seed,
     int maxTrainSentences) {
 
@@ -54,22 +59,23 @@ public record TrainingOptions(
     check(mlpHidden >= 1, "mlpHidden", mlpHidden);
     check(patience >= 0, "patience", patience);
     check(headInput != null, "headInput", headInput);
+    check(headLayers >= 1 && headLayers <= io.cpner.model.LayerMix.MAX_LAYERS, "headLayers", headLayers);
     check(maxTrainSentences >= 0, "maxTrainSentences", maxTrainSentences);
   }
 
   /** The defaults used for the shipped prefixes (see the README's prefix table). */
   public static TrainingOptions defaults() {
-    return new TrainingOptions(30, 16, 5e-3, 5e-4, 0.01, 0.06, 0.01, 1.0, 0.1f, 10, 512, 6, HeadInput.HIDDEN_AND_WORD_SHAPE, 42, 0);
+    return new TrainingOptions(30, 16, 5e-3, 5e-4, 0.01, 0.06, 0.01, 1.0, 0.1f, 10, 512, 6, HeadInput.HIDDEN_AND_WORD_SHAPE, 1, true, 42, 0);
   }
 
   public TrainingOptions withEpochs(int value) {
     return new TrainingOptions(value, batchSize, learningRate, prefixLearningRate, prefixInitScale, warmupFraction, weightDecay, clipNorm, dropout,
-        prefixLength, mlpHidden, patience, headInput, seed, maxTrainSentences);
+        prefixLength, mlpHidden, patience, headInput, headLayers, crf, seed, maxTrainSentences);
   }
 
   public TrainingOptions withLearningRate(double value) {
     return new TrainingOptions(epochs, batchSize, value, prefixLearningRate, prefixInitScale, warmupFraction, weightDecay, clipNorm, dropout,
-        prefixLength, mlpHidden, patience, headInput, seed, maxTrainSentences);
+        prefixLength, mlpHidden, patience, headInput, headLayers, crf, seed, maxTrainSentences);
   }
 
   private static void check(boolean ok, String name, Object value) {

@@ -71,6 +71,34 @@ class EncoderBackendParityTest {
   }
 
   @Test
+  void shouldMixTheLastLayersWithEachWordsOwnWeightsOnBothBackends() {
+    // given one batch where each word weighs the last layers differently
+    List<long[]> rows = TEXTS.subList(0, 4).stream().map(EncoderBackendParityTest::ids).toList();
+    List<DomainPrefix> rowPrefixes = Arrays.asList(TestPrefixes.random(plm, "a", 4, 1), null, TestPrefixes.random(plm, "b", 4, 2), null);
+    long[] positions = HiddenStates.allPositions(rows);
+    int k = backends.torch().exposedLayers();
+    assertEquals(4, k);
+    float[] mix = new float[positions.length * k];
+    java.util.Random random = new java.util.Random(9);
+    for (int i = 0; i < mix.length; i++) {
+      mix[i] = random.nextFloat();
+    }
+    // when both backends run it
+    float[] expected = backends.torch().hiddenAt(rows, rowPrefixes, positions, mix);
+    float[] actual = backends.ortFp32().hiddenAt(rows, rowPrefixes, positions, mix);
+    // then they agree, and the mix is not the last layer alone
+    assertEquals(0, HiddenStates.maxAbsDiff(expected, actual), 5e-4);
+    float[] last = backends.ortFp32().hiddenAt(rows, rowPrefixes, positions);
+    assertTrue(HiddenStates.maxAbsDiff(last, actual) > 0.1);
+    // and weights (0, 0, 0, 1) are exactly the last layer
+    float[] lastOnly = new float[positions.length * k];
+    for (int p = 0; p < positions.length; p++) {
+      lastOnly[p * k + k - 1] = 1f;
+    }
+    assertEquals(0, HiddenStates.maxAbsDiff(last, backends.ortFp32().hiddenAt(rows, rowPrefixes, positions, lastOnly)), 0);
+  }
+
+  @Test
   void shouldFindTheSameEntitiesWithTheShippedPrefixes() throws IOException {
     // given the shipped prefixes of three domains, interleaved in one batch
     List<DomainPrefix> shipped = List.of(shipped("conll2003"), shipped("politics"), shipped("science"), shipped("music"));

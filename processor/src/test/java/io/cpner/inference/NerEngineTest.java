@@ -34,6 +34,33 @@ class NerEngineTest {
   }
 
   @Test
+  void shouldDecodeWithTheCrfIntoOneWholeEntityWithItsMarginalProbabilityAsScore() {
+    // given a head that scores I-thing highest for every word: argmax labels "I I I", which only
+    // span rules turn into an entity; a CRF may not start inside one
+    DomainPrefix argmax = TestPrefixes.constant(plm, "I-thing");
+    DomainPrefix crf = new DomainPrefix(argmax.metadata(), argmax.heads(), argmax.headDim(), emptyLayers(), emptyLayers(), DomainPrefix.copyOf(argmax.headWeight()),
+        DomainPrefix.copyOf(argmax.headBias()), DomainPrefix.LAST_LAYER_ONLY,
+        io.cpner.prefix.CrfTransitions.of(argmax.labels(), new float[9], new float[3], new float[3]));
+    // when a sentence is tagged with each
+    String text = "Pride and Prejudice";
+    List<List<Entity>> result = engine.tag(List.of(new NerEngine.Request(text, crf), new NerEngine.Request(text, argmax)));
+    // then the CRF's labels are B I I: the whole text, scored by how likely exactly that span is
+    assertEquals(1, result.get(0).size());
+    Entity whole = result.get(0).get(0);
+    assertEquals(text, whole.text());
+    assertTrue(whole.score() > 0.99 && whole.score() <= 1, "score " + whole.score());
+    assertEquals(List.of(text), result.get(1).stream().map(Entity::text).toList());
+  }
+
+  private static List<float[]> emptyLayers() {
+    List<float[]> empty = new ArrayList<>();
+    for (int i = 0; i < plm.config().layers(); i++) {
+      empty.add(new float[0]);
+    }
+    return empty;
+  }
+
+  @Test
   void shouldGiveExactCharacterOffsetsAcrossUnicodeAndRepeatedSpaces() {
     // given a head that makes every capitalised word an entity
     String text = "  Zürich  and\tSão   Paulo met 😀 Kraków's naïve Ελλάδα, near 東京 and Ñandú.  ";

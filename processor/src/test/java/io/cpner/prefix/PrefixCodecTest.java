@@ -44,6 +44,42 @@ class PrefixCodecTest {
   }
 
   @Test
+  void shouldRoundTripTheLayerMixAndTheCrf() throws Exception {
+    // given a prefix whose head mixes the last 4 layers and decodes with a CRF
+    DomainPrefix base = TestPrefixes.random(plm, "politics", 4, 5);
+    float[] transitions = new float[9];
+    for (int i = 0; i < transitions.length; i++) {
+      transitions[i] = i * 0.5f - 2;
+    }
+    CrfTransitions crf = CrfTransitions.of(base.labels(), transitions, new float[] {1, 2, 3}, new float[] {-1, -2, -3});
+    DomainPrefix original = new DomainPrefix(base.metadata(), base.heads(), base.headDim(), keys(base), keys(base),
+        DomainPrefix.copyOf(base.headWeight()), DomainPrefix.copyOf(base.headBias()), new float[] {0.1f, 0.2f, 0.3f, 0.9f}, crf);
+    // when it is written and read back
+    PrefixCodec.write(original, dir);
+    DomainPrefix read = PrefixCodec.read(dir);
+    // then the head reads the same layers and the CRF has the same scores, BIO-forbidden ones at -inf
+    assertEquals(4, read.headLayers());
+    assertArrayEquals(new float[] {0.1f, 0.2f, 0.3f, 0.9f}, DomainPrefix.copyOf(read.layerWeights()));
+    assertArrayEquals(transitions, DomainPrefix.copyOf(read.crf().learnedTransitions()));
+    assertEquals(-0.5, read.crf().transition(1, 0)); // B-thing -> O: learned, index 3
+    assertEquals(Double.NEGATIVE_INFINITY, read.crf().transition(0, 2)); // O -> I-thing, forbidden
+    assertEquals(Double.NEGATIVE_INFINITY, read.crf().start(2)); // no sequence starts inside an entity
+    assertEquals(-3.0, read.crf().end(2));
+    read.requireCompatible(plm.identity());
+  }
+
+  @Test
+  void shouldReadAPrefixMadeBeforeTheLayerMixAndCrfAsLastLayerWithArgmax() throws Exception {
+    // given a shipped prefix written before heads could mix layers or decode with a CRF
+    DomainPrefix legacy = PrefixCodec.read(Path.of("..", "prefixes", "politics"));
+    // then it reads the last layer alone and labels each word by its argmax
+    assertEquals(1, legacy.headLayers());
+    assertArrayEquals(new float[] {1f}, DomainPrefix.copyOf(legacy.layerWeights()));
+    assertEquals(null, legacy.crf());
+    legacy.requireCompatible(plm.identity());
+  }
+
+  @Test
   void shouldRejectTensorsThatDoNotMatchTheirChecksum() throws Exception {
     PrefixCodec.write(TestPrefixes.random(plm, "politics", 2, 5), dir);
     byte[] tensors = Files.readAllBytes(dir.resolve(PrefixCodec.TENSORS_FILE));

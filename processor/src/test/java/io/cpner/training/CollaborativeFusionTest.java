@@ -43,11 +43,11 @@ class CollaborativeFusionTest {
     // given a target starting at its warm-up prefix and two sources
     DomainPrefix warmup = TestPrefixes.random(plm, "target", 4, 21);
     List<DomainPrefix> sources = List.of(TestPrefixes.random(plm, "a", 4, 22), TestPrefixes.random(plm, "b", 4, 23));
-    TrainingOptions options = new TrainingOptions(1, 4, 1e-2, 1e-2, 1.0, 0.1, 0.01, 1.0, 0.1f, 4, 32, 0, HeadInput.HIDDEN, 1, 0);
+    TrainingOptions options = new TrainingOptions(1, 4, 1e-2, 1e-2, 1.0, 0.1, 0.01, 1.0, 0.1f, 4, 32, 0, HeadInput.HIDDEN, 1, true, 1, 0);
     try (NDManager manager = plm.manager().newSubManager(); NDManager scope = manager.newSubManager()) {
       Random random = new Random(5);
-      ReparameterizedPrefix target = new ReparameterizedPrefix(manager, plm.config(), options, plm.config().hidden(), 3,
-          random, warmup, null, null);
+      ReparameterizedPrefix target = new ReparameterizedPrefix(manager, plm.config(), options, plm.config().hidden(),
+          TestPrefixes.LABELS, random, warmup, null, null, null);
       CollaborativeFusion fusion = new CollaborativeFusion(manager, target, sources, new float[] {0.7f, 0.3f},
           plm.config().hidden(), 16, random);
       // when the fused prefix is materialised

@@ -31,7 +31,7 @@ class PrefixTrainingTest {
   }
 
   static TrainingOptions tiny(int epochs, long seed) {
-    return new TrainingOptions(epochs, 4, 1e-2, 1e-2, 1.0, 0.1, 0.01, 1.0, 0.1f, 4, 64, 0, HeadInput.HIDDEN_AND_WORD_SHAPE, seed, 0);
+    return new TrainingOptions(epochs, 4, 1e-2, 1e-2, 1.0, 0.1, 0.01, 1.0, 0.1f, 4, 64, 0, HeadInput.HIDDEN_AND_WORD_SHAPE, 1, true, seed, 0);
   }
 
   @Test
