@@ -3,6 +3,7 @@ package io.cpner.ops;
 import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixCodec;
+import io.cpner.training.FusionWeights;
 import io.cpner.training.PrefixTraining;
 import io.cpner.training.TrainingData;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ final class FuseCommand implements Callable<Integer> {
   @Option(names = "--dev", required = true, description = "Target dev file.") Path devFile;
   @Option(names = "--out", required = true, description = "Prefix directory to write.") Path out;
   @Option(names = "--version", defaultValue = "1", description = "Prefix version (default ${DEFAULT-VALUE}).") long version;
+  @Option(names = "--fusion-weights", defaultValue = "LEARNED",
+      description = "How several sources are weighed: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: CP-NER's).")
+  FusionWeights fusionWeights;
 
   @Override
   public Integer call() throws Exception {
@@ -47,9 +51,14 @@ final class FuseCommand implements Callable<Integer> {
       PrefixTraining training = new PrefixTraining(plm, this.training.options(), TrainCommand.progressBar());
       PrefixTraining.Outcome outcome = sourcePrefixes.size() == 1
           ? training.transfer(target, version, data, sourcePrefixes.get(0), warmup)
-          : training.fuse(target, version, data, warmup, sourcePrefixes);
+          : training.fuse(target, version, data, warmup, sourcePrefixes, fusionWeights);
       PrefixCodec.write(outcome.prefix(), out);
-      TrainingReport.print(out, sourcePrefixes.size() == 1 ? "single-source" : "multi-source", outcome);
+      TrainingReport report = TrainingReport.of(plm, out, sourcePrefixes.size() == 1 ? "single-source" : "multi-source",
+          outcome, this.training.options(), data);
+      if (sourcePrefixes.size() > 1) {
+        report.put("fusionWeights", fusionWeights.name());
+      }
+      report.print();
       return 0;
     }
   }

@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
       PrefixTraining.Outcome outcome = new PrefixTraining(plm, training.options(), progressBar())
           .trainAlone(domain, version, data, heads);
       PrefixCodec.write(outcome.prefix(), out);
-      TrainingReport.print(out, "alone", outcome);
+      TrainingReport.of(plm, out, "alone", outcome, training.options(), data).print();
       return 0;
     }
   }

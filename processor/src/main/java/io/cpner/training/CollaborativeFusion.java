@@ -18,7 +18,8 @@ import java.util.Random;
  * P a trainable Linear-tanh-Linear projection, {@code s /= sum(s)}; label similarity {@code l_j} is the
  * cosine of the mean label-name embeddings, {@code l /= sum(l)}; weights {@code w_j = (s_j + l_j) / 2};
  * the fused prefix, per layer and for keys and values, is {@code (p_t + sum_j w_j p_j) / 2}. The
- * target prefix (starting from its warm-up) and P are fine-tuned with the fusion in place.
+ * target prefix (starting from its warm-up) and P are fine-tuned with the fusion in place. Other
+ * weightings ({@link FusionWeights}) serve to measure what each half contributes.
  */
 final class CollaborativeFusion implements TrainablePrefix {
   private final ReparameterizedPrefix target;
@@ -29,10 +30,17 @@ final class CollaborativeFusion implements TrainablePrefix {
   private final NDArray projB1;
   private final NDArray proj2; // (projection, projection)
   private final NDArray projB2;
+  private final FusionWeights mode;
 
   CollaborativeFusion(NDManager manager, ReparameterizedPrefix target, List<DomainPrefix> sources, float[] labelSimilarity,
       int hidden, int projection, Random random) {
+    this(manager, target, sources, labelSimilarity, hidden, projection, random, FusionWeights.LEARNED);
+  }
+
+  CollaborativeFusion(NDManager manager, ReparameterizedPrefix target, List<DomainPrefix> sources, float[] labelSimilarity,
+      int hidden, int projection, Random random, FusionWeights mode) {
     this.target = target;
+    this.mode = mode;
     this.sources = new ArrayList<>();
     List<NDArray> descriptors = new ArrayList<>();
     for (DomainPrefix source : sources) {
@@ -52,7 +60,9 @@ final class CollaborativeFusion implements TrainablePrefix {
   @Override
   public List<NDArray> parameters() {
     List<NDArray> all = new ArrayList<>(target.parameters());
-    all.addAll(List.of(proj1, projB1, proj2, projB2));
+    if (mode.usesProjection()) {
+      all.addAll(List.of(proj1, projB1, proj2, projB2));
+    }
     return all;
   }
 
@@ -91,12 +101,26 @@ final class CollaborativeFusion implements TrainablePrefix {
     return target.head();
   }
 
-  /** {@code w = (s / sum(s) + l) / 2} with {@code s_j = cos(P(d_t), P(d_j))}. */
+  /** {@code w = (s / sum(s) + l) / 2} with {@code s_j = cos(P(d_t), P(d_j))}, or the mode's ablation of it. */
   private NDArray weights(NDManager scope, Tensors t) {
-    NDArray qt = project(descriptor(t)); // (projection)
-    NDArray qs = project(sourceDescriptors); // (sources, projection)
-    NDArray cos = qs.matMul(qt).div(qs.norm(new int[] {1}).mul(qt.norm()).add(1e-8f)); // (sources)
-    return combine(cos, scope.create(labelSimilarity));
+    int count = labelSimilarity.length;
+    switch (mode) {
+      case UNIFORM -> {
+        return scope.ones(new Shape(count)).div(count);
+      }
+      case LABEL_SIMILARITY -> {
+        return scope.create(labelSimilarity);
+      }
+      default -> {
+        NDArray qt = project(descriptor(t)); // (projection)
+        NDArray qs = project(sourceDescriptors); // (sources, projection)
+        NDArray cos = qs.matMul(qt).div(qs.norm(new int[] {1}).mul(qt.norm()).add(1e-8f)); // (sources)
+        if (mode == FusionWeights.PREFIX_SIMILARITY) {
+          return combine(cos, scope.zeros(new Shape(count))).mul(2);
+        }
+        return combine(cos, scope.create(labelSimilarity));
+      }
+    }
   }
 
   /** CP-NER's weights from raw prefix cosines and sum-normalised label similarities. */

@@ -72,6 +72,12 @@ public final class PrefixTraining {
 
   /** Multi-source collaborative fusion, starting from the target's warm-up prefix and head (as in {@link #transfer}). */
   public Outcome fuse(String domain, long version, TrainingData data, DomainPrefix warmup, List<DomainPrefix> sources) {
+    return fuse(domain, version, data, warmup, sources, FusionWeights.LEARNED);
+  }
+
+  /** Multi-source fusion with the given weighting of the sources (CP-NER's, or an ablation of it). */
+  public Outcome fuse(String domain, long version, TrainingData data, DomainPrefix warmup, List<DomainPrefix> sources,
+      FusionWeights weighting) {
     requireLabels(warmup, data);
     Random random = new Random(options.seed());
     try (NDManager manager = plm.manager().newSubManager()) {
@@ -80,7 +86,7 @@ public final class PrefixTraining {
       float[] labelSimilarity = CollaborativeFusion.labelSimilarity(plm, data.types(),
           sources.stream().map(PrefixTraining::types).toList());
       CollaborativeFusion model = new CollaborativeFusion(manager, target, sources, labelSimilarity, plm.config().hidden(),
-          plm.config().hidden() / 2, random);
+          plm.config().hidden() / 2, random, weighting);
       return run(manager, model, random, data, f1 -> {
         float[] w;
         try (NDManager scope = manager.newSubManager()) {

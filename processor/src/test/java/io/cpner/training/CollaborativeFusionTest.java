@@ -69,6 +69,36 @@ class CollaborativeFusionTest {
   }
 
   @Test
+  void shouldWeighSourcesUniformlyOrByLabelsAloneOrByPrefixesAloneForTheAblation() {
+    DomainPrefix warmup = TestPrefixes.random(plm, "target", 4, 21);
+    List<DomainPrefix> sources = List.of(TestPrefixes.random(plm, "a", 4, 22), TestPrefixes.random(plm, "b", 4, 23));
+    TrainingOptions options = new TrainingOptions(1, 4, 1e-2, 1e-2, 1.0, 0.1, 0.01, 1.0, 0.1f, 4, 32, 0, HeadInput.HIDDEN, 1, true, 1, 0);
+    try (NDManager manager = plm.manager().newSubManager(); NDManager scope = manager.newSubManager()) {
+      java.util.Map<FusionWeights, float[]> weights = new java.util.EnumMap<>(FusionWeights.class);
+      java.util.Map<FusionWeights, Integer> parameters = new java.util.EnumMap<>(FusionWeights.class);
+      for (FusionWeights mode : FusionWeights.values()) {
+        ReparameterizedPrefix target = new ReparameterizedPrefix(manager, plm.config(), options, plm.config().hidden(),
+            TestPrefixes.LABELS, new Random(5), warmup, null, null, null);
+        CollaborativeFusion fusion = new CollaborativeFusion(manager, target, sources, new float[] {0.7f, 0.3f},
+            plm.config().hidden(), 16, new Random(5), mode);
+        weights.put(mode, fusion.currentWeights(scope));
+        parameters.put(mode, fusion.parameters().size() - target.parameters().size());
+      }
+      assertArrayEquals(new float[] {0.5f, 0.5f}, weights.get(FusionWeights.UNIFORM), 1e-6f);
+      assertArrayEquals(new float[] {0.7f, 0.3f}, weights.get(FusionWeights.LABEL_SIMILARITY), 1e-6f);
+      float[] s = weights.get(FusionWeights.PREFIX_SIMILARITY);
+      assertEquals(1f, s[0] + s[1], 1e-5f);
+      float[] learned = weights.get(FusionWeights.LEARNED);
+      assertArrayEquals(new float[] {(s[0] + 0.7f) / 2, (s[1] + 0.3f) / 2}, learned, 1e-5f);
+      // only the weightings that use prefix similarity train the projection
+      assertEquals(4, parameters.get(FusionWeights.LEARNED));
+      assertEquals(4, parameters.get(FusionWeights.PREFIX_SIMILARITY));
+      assertEquals(0, parameters.get(FusionWeights.UNIFORM));
+      assertEquals(0, parameters.get(FusionWeights.LABEL_SIMILARITY));
+    }
+  }
+
+  @Test
   void shouldFindSharedLabelNamesMoreSimilarThanUnrelatedOnes() {
     float[] l = CollaborativeFusion.labelSimilarity(plm, List.of("person", "location", "politician"),
         List.of(List.of("person", "location", "organisation"), List.of("algorithm", "metrics", "programlang")));
