@@ -307,7 +307,7 @@ final class BenchCommand implements Callable<Integer> {
     /** The engine as the processor would open it with {@code threads} threads a forward pass. */
     NerEngine open(Plm plm, int threads) {
       EngineOptions options = EngineOptions.defaults(plm.maxPieces(), threads);
-      return new NerEngine(plm, options.withBatch(Math.max(options.maxBatchRows(), 64), options.maxBatchTokens()),
+      return new NerEngine(plm, options.withPass(Math.max(options.maxPassRows(), 64), options.maxPassTokens()),
           backend.open(plm, precision, threads));
     }
   }

@@ -12,8 +12,8 @@ public enum EncoderBackend {
   /** libtorch through DJL, fp32. */
   PYTORCH(Precision.FP32),
   /**
-   * ONNX Runtime over a graph built from the loaded weights, int8 (default) or fp32 linear layers.
-   * int8 doubles throughput on CPUs with VNNI for about 0.4 points of dev F1 (README's benchmark).
+   * ONNX Runtime over a graph built from the loaded weights, int8 (default) or fp32 linear layers
+   * (the README's Performance and Precision sections give what int8 gains and costs).
    */
   ONNXRUNTIME(Precision.INT8);
 

@@ -5,12 +5,12 @@ package io.cpner.inference;
  *
  * @param windowPieces word pieces per window (the model's limit minus [CLS] and [SEP] at most)
  * @param windowOverlap pieces neighbouring windows of a long document share, at most a quarter window
- * @param maxBatchRows most windows in one forward pass
- * @param maxBatchTokens most padded tokens (rows x longest row) in one forward pass
+ * @param maxPassRows most windows in one forward pass
+ * @param maxPassTokens most padded tokens (rows x longest row) in one forward pass
  * @param maxPaddingRatio a forward pass stops taking (length-sorted) rows once its padded tokens would
  *     exceed this multiple of its real tokens; 0 for no limit
  */
-public record EngineOptions(int windowPieces, int windowOverlap, int maxBatchRows, int maxBatchTokens, double maxPaddingRatio) {
+public record EngineOptions(int windowPieces, int windowOverlap, int maxPassRows, int maxPassTokens, double maxPaddingRatio) {
   public EngineOptions {
     if (windowPieces < 4) {
       throw new IllegalArgumentException("windowPieces must be >= 4, found " + windowPieces);
@@ -18,14 +18,14 @@ public record EngineOptions(int windowPieces, int windowOverlap, int maxBatchRow
     if (windowOverlap < 0 || windowOverlap > windowPieces / 4) {
       throw new IllegalArgumentException("windowOverlap must be in [0, windowPieces/4 = " + windowPieces / 4 + "], found " + windowOverlap);
     }
-    if (maxBatchRows < 1) {
-      throw new IllegalArgumentException("maxBatchRows must be >= 1, found " + maxBatchRows);
+    if (maxPassRows < 1) {
+      throw new IllegalArgumentException("maxPassRows must be >= 1, found " + maxPassRows);
     }
     if (maxPaddingRatio != 0 && maxPaddingRatio < 1) {
       throw new IllegalArgumentException("maxPaddingRatio must be 0 (no limit) or >= 1, found " + maxPaddingRatio);
     }
-    if (maxBatchTokens < windowPieces + 2) {
-      throw new IllegalArgumentException("maxBatchTokens must hold one full window (" + (windowPieces + 2) + "), found " + maxBatchTokens);
+    if (maxPassTokens < windowPieces + 2) {
+      throw new IllegalArgumentException("maxPassTokens must hold one full window (" + (windowPieces + 2) + "), found " + maxPassTokens);
     }
   }
 
@@ -37,21 +37,21 @@ public record EngineOptions(int windowPieces, int windowOverlap, int maxBatchRow
   /**
    * The defaults for passes computed on {@code intraOpThreads} cores. A pass on one core is about as
    * efficient small as large, so its rows are cut to at most 5% padding; a pass split across cores
-   * needs large passes to keep them busy, so it takes up to 30% (2 cores, ONNX Runtime int8, batch
-   * 32 of the bench corpus: 5% rather than 30% gave 1.2x the tokens/s with one core a pass, 0.9x with two).
+   * needs large passes to keep them busy, so it takes up to 30% (measured in the README's Performance
+   * section).
    */
   public static EngineOptions defaults(int modelMaxPieces, int intraOpThreads) {
     EngineOptions defaults = defaults(modelMaxPieces);
     return intraOpThreads == 1 ? defaults.withMaxPaddingRatio(1.05) : defaults;
   }
 
-  /** These options with another row limit and token budget. */
-  public EngineOptions withBatch(int rows, int tokens) {
+  /** These options with another row limit and token budget per forward pass. */
+  public EngineOptions withPass(int rows, int tokens) {
     return new EngineOptions(windowPieces, windowOverlap, rows, tokens, maxPaddingRatio);
   }
 
   /** These options with another padding limit (0: none). */
   public EngineOptions withMaxPaddingRatio(double ratio) {
-    return new EngineOptions(windowPieces, windowOverlap, maxBatchRows, maxBatchTokens, ratio);
+    return new EngineOptions(windowPieces, windowOverlap, maxPassRows, maxPassTokens, ratio);
   }
 }

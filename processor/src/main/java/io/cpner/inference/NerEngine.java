@@ -33,6 +33,12 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
   /** A document already split into words, with the prefix to tag it with. */
   private record Doc(List<String> words, DomainPrefix prefix) {}
 
+  /**
+   * A word one row of a pass owns: its document, its index there, the row, and the flat position
+   * {@code row * seq + piece} of its first piece in the padded pass.
+   */
+  private record OwnedWord(int doc, int word, int row, long flatPosition) {}
+
   /** One window of one document. */
   private record Row(int doc, WindowEncoder.EncodedWindow window) {
     int length() {
@@ -152,7 +158,7 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
         real += rows.get(end).length();
         end++;
       }
-      runBatch(rows.subList(start, end), docs, predictions);
+      runPass(rows.subList(start, end), docs, predictions);
       start = end;
     }
     return predictions;
@@ -167,25 +173,25 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
       return true;
     }
     long padded = (long) (rows + 1) * length;
-    return rows < options.maxBatchRows() && padded <= options.maxBatchTokens()
+    return rows < options.maxPassRows() && padded <= options.maxPassTokens()
         && (options.maxPaddingRatio() == 0 || padded <= options.maxPaddingRatio() * (real + length));
   }
 
   /** One forward pass over rows of possibly different domains, then each row's domain head on its words. */
-  private void runBatch(List<Row> rows, List<Doc> docs, List<WordScores> predictions) {
+  private void runPass(List<Row> rows, List<Doc> docs, List<WordScores> predictions) {
     int seq = rows.stream().mapToInt(Row::length).max().orElseThrow();
     passes.increment();
     rowCount.add(rows.size());
     realTokens.add(rows.stream().mapToInt(Row::length).sum());
     paddedTokens.add((long) rows.size() * seq);
     List<DomainPrefix> rowPrefixes = rows.stream().map(r -> docs.get(r.doc()).prefix()).toList();
-    // every word a row owns, in row order: (doc, word, flat position in the padded pass)
-    List<long[]> targets = new ArrayList<>();
+    // every word a row owns, in row order
+    List<OwnedWord> targets = new ArrayList<>();
     for (int r = 0; r < rows.size(); r++) {
       WindowEncoder.EncodedWindow w = rows.get(r).window();
       for (int i = 0; i < w.firstPiecePos().length; i++) {
         if (w.firstPiecePos()[i] >= 0) {
-          targets.add(new long[] {rows.get(r).doc(), w.ownFirst() + i, (long) r * seq + w.firstPiecePos()[i], r});
+          targets.add(new OwnedWord(rows.get(r).doc(), w.ownFirst() + i, r, (long) r * seq + w.firstPiecePos()[i]));
         }
       }
     }
@@ -196,39 +202,38 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
     int exposed = encoder.exposedLayers();
     float[] layerMix = new float[targets.size() * exposed];
     for (int t = 0; t < targets.size(); t++) {
-      float[] weights = DomainPrefix.copyOf(rowPrefixes.get((int) targets.get(t)[3]).layerWeights());
+      float[] weights = DomainPrefix.copyOf(rowPrefixes.get(targets.get(t).row()).layerWeights());
       LayerMix.write(weights, exposed, layerMix, t * exposed);
     }
     float[] hidden = encoder.hiddenAt(rows.stream().map(r -> r.window().ids()).toList(), rowPrefixes,
-        targets.stream().mapToLong(t -> t[2]).toArray(), layerMix); // (targets, hidden)
+        targets.stream().mapToLong(OwnedWord::flatPosition).toArray(), layerMix); // (targets, hidden)
     // each domain's head reads its own rows' words
     Map<DomainPrefix, List<Integer>> targetsByPrefix = new IdentityHashMap<>();
     for (int t = 0; t < targets.size(); t++) {
-      targetsByPrefix.computeIfAbsent(rowPrefixes.get((int) targets.get(t)[3]), k -> new ArrayList<>()).add(t);
+      targetsByPrefix.computeIfAbsent(rowPrefixes.get(targets.get(t).row()), k -> new ArrayList<>()).add(t);
     }
     targetsByPrefix.forEach((prefix, own) -> applyHead(hidden, prefix, own, targets, docs, predictions));
   }
 
-  private void applyHead(float[] hidden, DomainPrefix prefix, List<Integer> own, List<long[]> targets,
+  private void applyHead(float[] hidden, DomainPrefix prefix, List<Integer> own, List<OwnedWord> targets,
       List<Doc> docs, List<WordScores> predictions) {
     int width = plm.config().hidden();
     float[] atWords = new float[own.size() * width];
     float[] shapes = new float[own.size() * WordShape.SIZE];
     Map<Integer, float[]> docShapes = new java.util.HashMap<>();
     for (int i = 0; i < own.size(); i++) {
-      long[] target = targets.get(own.get(i));
+      OwnedWord target = targets.get(own.get(i));
       System.arraycopy(hidden, own.get(i) * width, atWords, i * width, width);
-      float[] all = docShapes.computeIfAbsent((int) target[0], d -> WordShape.features(docs.get(d).words()));
-      System.arraycopy(all, (int) target[1] * WordShape.SIZE, shapes, i * WordShape.SIZE, WordShape.SIZE);
+      float[] all = docShapes.computeIfAbsent(target.doc(), d -> WordShape.features(docs.get(d).words()));
+      System.arraycopy(all, target.word() * WordShape.SIZE, shapes, i * WordShape.SIZE, WordShape.SIZE);
     }
     float[] logits = TaggingHead.logits(prefix, atWords, width, shapes); // (words, labels)
     int labels = prefix.labels().size();
     for (int i = 0; i < own.size(); i++) {
-      long[] target = targets.get(own.get(i));
-      WordScores p = predictions.get((int) target[0]);
-      int word = (int) target[1];
-      System.arraycopy(logits, i * labels, p.logits(), word * labels, labels);
-      p.scored()[word] = true;
+      OwnedWord target = targets.get(own.get(i));
+      WordScores p = predictions.get(target.doc());
+      System.arraycopy(logits, i * labels, p.logits(), target.word() * labels, labels);
+      p.scored()[target.word()] = true;
     }
   }
 }

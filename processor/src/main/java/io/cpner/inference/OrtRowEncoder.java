@@ -51,7 +51,7 @@ final class OrtRowEncoder implements RowEncoder {
       // shapes change every pass (rows x longest row): pre-planned memory patterns never match
       options.setMemoryPatternOptimization(false);
       // idle pool threads sleep instead of spinning: on few cores a spinning pool starves the Kafka
-      // client and broker threads (measured: per-record pipeline 57 -> 83 docs/s, batched 127 -> 145)
+      // client and broker threads (README, Performance)
       options.addConfigEntry("session.intra_op.allow_spinning", "0");
       return new OrtRowEncoder(env, env.createSession(PrefixedEncoderGraph.build(plm, precision), options), plm.config());
     } catch (OrtException e) {

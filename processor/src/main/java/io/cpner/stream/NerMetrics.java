@@ -29,9 +29,9 @@ public final class NerMetrics {
   public NerMetrics(MeterRegistry registry) {
     this.registry = registry;
     this.documentsIn = Counter.builder("cpner.documents.in").description("Input records read").register(registry);
-    this.batchSize = DistributionSummary.builder("cpner.batch.size").description("Documents per forward pass")
+    this.batchSize = DistributionSummary.builder("cpner.batch.size").description("Documents per stream batch (one tagging call, which the engine may run as several forward passes)")
         .publishPercentileHistogram().serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
-    this.forward = Timer.builder("cpner.batch.forward").description("Duration of one batch's tagging (forward pass and decoding)")
+    this.forward = Timer.builder("cpner.batch.forward").description("Duration of one stream batch's tagging (its forward passes and decoding)")
         .publishPercentileHistogram().register(registry);
     this.latency = Timer.builder("cpner.result.latency").description("From the input record's timestamp to its result")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(60))
