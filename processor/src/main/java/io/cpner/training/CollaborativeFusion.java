@@ -15,7 +15,7 @@ import java.util.Random;
  *
  * <p>For target t and sources j: the domain descriptor {@code d(p)} is the prefix's mean over
  * layers, keys/values and positions; prefix similarity {@code s_j = cos(P(d(p_t)), P(d(p_j)))} with
- * P a trainable Linear-tanh-Linear projection, {@code s /= sum(s)}; label similarity {@code l_j} is the
+ * P a trainable Linear-tanh-Linear projection (trained through the sources' side only), {@code s /= sum(s)}; label similarity {@code l_j} is the
  * cosine of the mean label-name embeddings, {@code l /= sum(l)}; weights {@code w_j = (s_j + l_j) / 2};
  * the fused prefix, per layer and for keys and values, is {@code (p_t + sum_j w_j p_j) / 2}. The
  * target prefix (starting from its warm-up) and P are fine-tuned with the fusion in place. Other
@@ -112,7 +112,8 @@ final class CollaborativeFusion implements TrainablePrefix {
         return scope.create(labelSimilarity);
       }
       default -> {
-        NDArray qt = project(descriptor(t)); // (projection)
+        // the target's side is detached, as in the reference code: P learns through the sources alone
+        NDArray qt = project(descriptor(t)).stopGradient(); // (projection)
         NDArray qs = project(sourceDescriptors); // (sources, projection)
         NDArray cos = qs.matMul(qt).div(qs.norm(new int[] {1}).mul(qt.norm()).add(1e-8f)); // (sources)
         if (mode == FusionWeights.PREFIX_SIMILARITY) {
@@ -155,7 +156,8 @@ final class CollaborativeFusion implements TrainablePrefix {
 
   /**
    * Label similarity of the target to each source: cosine between the mean embeddings of their
-   * entity-type names (a name's embedding is the mean of the PLM's input embeddings of its pieces),
+   * entity-type names (a name's embedding is the mean of the PLM's input embeddings of the pieces of
+   * its words, {@link #typeWords}),
    * normalised by the sum.
    */
   static float[] labelSimilarity(Plm plm, List<String> targetTypes, List<List<String>> sourceTypes) {
@@ -173,12 +175,36 @@ final class CollaborativeFusion implements TrainablePrefix {
     return sims;
   }
 
+  /**
+   * CrossNER's joined type tags as the words they stand for ({@code musicalartist} -> {@code musical
+   * artist}): a tag's word pieces ({@code music ##al ##art ##ist}) embed its meaning poorly. The
+   * reference code embeds natural-language type names too.
+   */
+  private static final java.util.Map<String, String> TYPE_WORDS = java.util.Map.ofEntries(
+      java.util.Map.entry("academicjournal", "academic journal"),
+      java.util.Map.entry("astronomicalobject", "astronomical object"),
+      java.util.Map.entry("chemicalcompound", "chemical compound"),
+      java.util.Map.entry("chemicalelement", "chemical element"),
+      java.util.Map.entry("literarygenre", "literary genre"),
+      java.util.Map.entry("misc", "miscellaneous"),
+      java.util.Map.entry("musicalartist", "musical artist"),
+      java.util.Map.entry("musicalinstrument", "musical instrument"),
+      java.util.Map.entry("musicgenre", "music genre"),
+      java.util.Map.entry("politicalparty", "political party"),
+      java.util.Map.entry("programlang", "programming language"));
+
+  /** The words a type tag stands for: a known CrossNER tag spelled out, else the tag split at '_' and '-'. */
+  static List<String> typeWords(String type) {
+    String lower = type.toLowerCase(java.util.Locale.ROOT);
+    return List.of(TYPE_WORDS.getOrDefault(lower, lower.replace('_', ' ').replace('-', ' ')).trim().split(" +"));
+  }
+
   private static float[] meanTypeEmbedding(Plm plm, List<String> types) {
     int hidden = plm.config().hidden();
     float[] mean = new float[hidden];
     try (NDManager scope = plm.manager().newSubManager()) {
       for (String type : types) {
-        long[] ids = plm.tokenizer().pieces(List.of(type)).ids();
+        long[] ids = plm.tokenizer().pieces(typeWords(type)).ids();
         NDArray rows = plm.weights().wordEmbeddings().get(scope.create(ids)); // (pieces, hidden)
         rows.attach(scope);
         float[] avg = rows.mean(new int[] {0}).toFloatArray();

@@ -12,9 +12,9 @@ import java.util.Random;
 /**
  * A domain prefix produced by CP-NER's reparameterisation MLP,
  * {@code Embedding(P, hidden) -> Linear(hidden, mid) -> tanh -> Linear(mid, layers * 2 * hidden)},
- * with dropout on its output, added to a fixed base prefix (zero when training from scratch; the
- * averaged source and target prefixes for single-source transfer; the target's warm-up prefix under
- * fusion). Only the materialised keys and values are shipped; the MLP is dropped after training.
+ * added to a fixed base prefix (zero when training from scratch; the averaged source and target
+ * prefixes for single-source transfer; the target's warm-up prefix under fusion), with dropout on the
+ * sum. Only the materialised keys and values are shipped; the MLP is dropped after training.
  */
 final class ReparameterizedPrefix implements TrainablePrefix {
   private final PlmConfig config;
@@ -27,7 +27,7 @@ final class ReparameterizedPrefix implements TrainablePrefix {
   private final NDArray w2; // (mid, layers * 2 * hidden)
   private final NDArray b2; // (layers * 2 * hidden)
   private final TrainableHead head;
-  private final Tensors base; // constant, (heads, P, headDim) per layer, or null
+  private final NDArray base; // constant, laid out as the MLP's output (P, layers * 2 * hidden), or null
 
   /**
    * @param base a fixed prefix the MLP's output is added to, or null; with a base, the MLP's last
@@ -61,7 +61,7 @@ final class ReparameterizedPrefix implements TrainablePrefix {
     boolean crf = headFrom != null ? headFrom.crf() != null : options.crf();
     this.head = new TrainableHead(manager, labelNames, headIn, headLayers, crf, weight,
         headBiasInit != null ? headBiasInit : new float[labels], headFrom);
-    this.base = base == null ? null : constant(manager, base);
+    this.base = base == null ? null : flatBase(manager, base, config);
   }
 
   @Override
@@ -76,9 +76,14 @@ final class ReparameterizedPrefix implements TrainablePrefix {
     int layers = config.layers();
     int heads = config.heads();
     int headDim = config.headDim();
-    // 1. MLP over the prefix positions.                               (P, layers * 2 * hidden)
+    // 1. MLP over the prefix positions, plus the fixed base prefix if any.   (P, layers * 2 * hidden)
     NDArray flat = embedding.matMul(w1).add(b1).tanh().matMul(w2).add(b2);
-    // 2. Dropout, with a mask drawn from the seeded Java generator so runs are reproducible.
+    if (base != null) {
+      base.tempAttach(scope);
+      flat = flat.add(base);
+    }
+    // 2. Dropout on the whole prefix (as the reference code does), with a mask drawn from the seeded
+    //    Java generator so runs are reproducible.
     if (training && dropout > 0) {
       float keep = 1f - dropout;
       float[] mask = new float[(int) flat.size()];
@@ -92,11 +97,8 @@ final class ReparameterizedPrefix implements TrainablePrefix {
     List<NDArray> keys = new ArrayList<>(layers);
     List<NDArray> values = new ArrayList<>(layers);
     for (int i = 0; i < layers; i++) {
-      NDArray k = split.get(i, 0); // (heads, P, headDim)
-      NDArray v = split.get(i, 1);
-      // 4. Add the fixed base prefix, if any.
-      keys.add(base == null ? k : k.add(base.keys().get(i)));
-      values.add(base == null ? v : v.add(base.values().get(i)));
+      keys.add(split.get(i, 0)); // (heads, P, headDim)
+      values.add(split.get(i, 1));
     }
     return new Tensors(keys, values);
   }
@@ -104,6 +106,27 @@ final class ReparameterizedPrefix implements TrainablePrefix {
   @Override
   public TrainableHead head() {
     return head;
+  }
+
+  /** A shipped prefix in the MLP output's layout: {@code [p][layer][key, value][head][d]}. */
+  private static NDArray flatBase(NDManager manager, DomainPrefix prefix, PlmConfig config) {
+    int p = prefix.prefixLength();
+    int layers = config.layers();
+    int heads = config.heads();
+    int headDim = config.headDim();
+    float[] flat = new float[p * layers * 2 * heads * headDim];
+    for (int layer = 0; layer < layers; layer++) {
+      for (int kv = 0; kv < 2; kv++) {
+        float[] source = DomainPrefix.copyOf(kv == 0 ? prefix.key(layer) : prefix.value(layer)); // (heads, P, headDim)
+        for (int h = 0; h < heads; h++) {
+          for (int slot = 0; slot < p; slot++) {
+            System.arraycopy(source, (h * p + slot) * headDim, flat,
+                (((slot * layers + layer) * 2 + kv) * heads + h) * headDim, headDim);
+          }
+        }
+      }
+    }
+    return manager.create(flat, new Shape(p, (long) layers * 2 * heads * headDim));
   }
 
   /** A shipped prefix's keys and values as constant arrays. */

@@ -99,6 +99,15 @@ class CollaborativeFusionTest {
   }
 
   @Test
+  void shouldEmbedCrossNerTagsAsTheWordsTheyStandFor() {
+    assertEquals(List.of("musical", "artist"), CollaborativeFusion.typeWords("musicalartist"));
+    assertEquals(List.of("programming", "language"), CollaborativeFusion.typeWords("programlang"));
+    assertEquals(List.of("miscellaneous"), CollaborativeFusion.typeWords("MISC"));
+    assertEquals(List.of("person"), CollaborativeFusion.typeWords("person"));
+    assertEquals(List.of("gene", "product"), CollaborativeFusion.typeWords("gene_product"));
+  }
+
+  @Test
   void shouldFindSharedLabelNamesMoreSimilarThanUnrelatedOnes() {
     float[] l = CollaborativeFusion.labelSimilarity(plm, List.of("person", "location", "politician"),
         List.of(List.of("person", "location", "organisation"), List.of("algorithm", "metrics", "programlang")));
