@@ -76,7 +76,7 @@ final class DemoCommand implements Callable<Integer> {
         SchemaRegistryClient client = new SchemaRegistryClient(config.registryConfig());
 
         List<DomainPrefix> shipped = PrefixDirectory.list(plm, prefixesDir);
-        try (PrefixPublisher publisher = new PrefixPublisher(kafka.bootstrapServers(), Map.of(), client, config.controlTopic(),
+        try (PrefixPublisher publisher = new PrefixPublisher(kafka.bootstrapServers(), Map.of(), client, config.topics().control(),
             Optional.of(signingKey))) {
           for (DomainPrefix p : shipped) {
             publisher.publish(p);

@@ -57,7 +57,7 @@ final class DemoTraffic implements AutoCloseable {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    consumer.subscribe(List.of(config.outputTopic(), config.deadLetterTopic()));
+    consumer.subscribe(List.of(config.topics().output(), config.topics().deadLetter()));
     this.reader = new Thread(this::read, "demo-reader");
     reader.setDaemon(true);
     reader.start();
@@ -83,8 +83,8 @@ final class DemoTraffic implements AutoCloseable {
     for (int i = 0; i < docs.size(); i++) {
       Document d = docs.get(i);
       stats.sent(d);
-      byte[] value = documents.serializer().serialize(config.inputTopic(), d);
-      producer.send(new ProducerRecord<>(config.inputTopic(), d.getId().getBytes(StandardCharsets.UTF_8), value));
+      byte[] value = documents.serializer().serialize(config.topics().input(), d);
+      producer.send(new ProducerRecord<>(config.topics().input(), d.getId().getBytes(StandardCharsets.UTF_8), value));
       long wait = pacer.nanosUntil(i + 1);
       if (wait > 0) {
         producer.flush();
@@ -97,7 +97,7 @@ final class DemoTraffic implements AutoCloseable {
 
   /** Three records the processor must reject: undecodable bytes, an empty text, an unknown domain. */
   int sendBadRecords() throws InterruptedException {
-    producer.send(new ProducerRecord<>(config.inputTopic(), "bad-bytes".getBytes(StandardCharsets.UTF_8),
+    producer.send(new ProducerRecord<>(config.topics().input(), "bad-bytes".getBytes(StandardCharsets.UTF_8),
         "this is not Avro".getBytes(StandardCharsets.UTF_8)));
     sendDocuments(List.of(new Document("bad-empty", "politics", "   ", Map.of()),
         new Document("bad-domain", "astrology", "Mercury is in retrograde.", Map.of())), 0);
@@ -122,7 +122,7 @@ final class DemoTraffic implements AutoCloseable {
     while (running.get()) {
       for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
         long now = System.currentTimeMillis();
-        if (r.topic().equals(config.outputTopic())) {
+        if (r.topic().equals(config.topics().output())) {
           NerResult result = results.deserializer().deserialize(r.topic(), r.value());
           stats.result(result, now - r.timestamp());
           if (console != null) {

@@ -25,11 +25,11 @@ public final class InProcessSetup {
    * partition for the dead-letter, control (compacted) and status topics.
    */
   public static void createTopics(EmbeddedKafka kafka, ProcessorConfig config, int partitions) {
-    kafka.createTopic(config.inputTopic(), partitions, false);
-    kafka.createTopic(config.outputTopic(), partitions, false);
-    kafka.createTopic(config.deadLetterTopic(), 1, false);
-    kafka.createTopic(config.controlTopic(), 1, true);
-    kafka.createTopic(config.statusTopic(), 1, false);
+    kafka.createTopic(config.topics().input(), partitions, false);
+    kafka.createTopic(config.topics().output(), partitions, false);
+    kafka.createTopic(config.topics().deadLetter(), 1, false);
+    kafka.createTopic(config.topics().control(), 1, true);
+    kafka.createTopic(config.topics().status(), 1, false);
   }
 
   /**

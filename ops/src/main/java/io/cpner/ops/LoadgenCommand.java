@@ -78,7 +78,7 @@ final class LoadgenCommand implements Callable<Integer> {
         List<Document> docs = byDomain.get(domain);
         Document template = docs.get(random.nextInt(docs.size()));
         String id = "load-" + seed + "-" + sent;
-        producer.send(new ProducerRecord<>(c.inputTopic(), id, new Document(id, domain, template.getText(), Map.of())));
+        producer.send(new ProducerRecord<>(c.topics().input(), id, new Document(id, domain, template.getText(), Map.of())));
         sent++;
         pacer.await(sent);
         long now = System.nanoTime();

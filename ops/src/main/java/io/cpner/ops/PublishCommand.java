@@ -46,7 +46,7 @@ final class PublishCommand implements Callable<Integer> {
     Optional<PrefixSigningKey> signingKey = signing.load();
     try (Plm plm = plmOption.load();
         PrefixPublisher publisher = new PrefixPublisher(c.bootstrapServers(), c.streamsOverrides(),
-            new SchemaRegistryClient(c.registryConfig()), c.controlTopic(), signingKey)) {
+            new SchemaRegistryClient(c.registryConfig()), c.topics().control(), signingKey)) {
       for (Path dir : expand(dirs)) {
         DomainPrefix prefix = PrefixLoading.loadFor(plm, dir);
         if (version != null) {

@@ -66,9 +66,9 @@ class DockerComposeTest {
     for (String service : List.of("processor", "prefixes", "loadgen")) {
       ProcessorConfig config = ProcessorConfig.parse(exampleConfig(), environment(service));
       assertEquals("kafka:29092", config.bootstrapServers(), service);
-      assertEquals("http://schema-registry:8081", config.schemaRegistryUrl(), service);
-      assertEquals("minilm", config.plm(), service);
-      assertEquals("/app/plm-cache", config.plmCacheDir(), service);
+      assertEquals("http://schema-registry:8081", config.registryConfig().url().toString(), service);
+      assertEquals("minilm", config.inference().plm(), service);
+      assertEquals(java.nio.file.Path.of("/app/plm-cache"), config.inference().plmCacheDir(), service);
     }
   }
 
@@ -76,11 +76,11 @@ class DockerComposeTest {
   void shouldCreateEveryTopicTheProcessorUsesAndPublishEveryShippedPrefix() throws Exception {
     ProcessorConfig config = ProcessorConfig.parse(exampleConfig(), environment("processor"));
     String topics = String.join("\n", commandOf("topics"));
-    for (String topic : List.of(config.inputTopic(), config.outputTopic(), config.deadLetterTopic(), config.controlTopic(),
-        config.statusTopic())) {
+    for (String topic : List.of(config.topics().input(), config.topics().output(), config.topics().deadLetter(), config.topics().control(),
+        config.topics().status())) {
       assertTrue(topics.contains("--topic " + topic + " "), "compose creates topic " + topic);
     }
-    assertTrue(topics.contains("--topic " + config.controlTopic() + " --partitions 1 --config cleanup.policy=compact"));
+    assertTrue(topics.contains("--topic " + config.topics().control() + " --partitions 1 --config cleanup.policy=compact"));
     // publish takes the directory of the shipped prefixes (the image copies prefixes/ to /app/prefixes) and
     // publishes each sub-directory with a prefix.json
     List<String> published = commandOf("prefixes");

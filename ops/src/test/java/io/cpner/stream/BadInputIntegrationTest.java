@@ -223,7 +223,7 @@ class BadInputIntegrationTest {
 
   private static Pending send(KafkaProducer<byte[], byte[]> producer, ProcessorConfig config, String key, byte[] value,
       DeadLetterReason expected) {
-    return new Pending(key, value, expected, producer.send(new ProducerRecord<>(config.inputTopic(), utf8(key), value)));
+    return new Pending(key, value, expected, producer.send(new ProducerRecord<>(config.topics().input(), utf8(key), value)));
   }
 
   private static List<Sent> sendValid(KafkaProducer<byte[], byte[]> producer, ProcessorConfig config, int count) throws Exception {
@@ -239,7 +239,7 @@ class BadInputIntegrationTest {
   /** The dead letters of the run by key (the input's key), after checking there is exactly one per key. */
   private static Map<String, DeadLetter> readDeadLetters(ProcessorConfig config, int count) {
     Map<String, DeadLetter> byKey = new HashMap<>();
-    for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.deadLetterTopic(), count)) {
+    for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.topics().deadLetter(), count)) {
       DeadLetter letter = deadLetters.deserializer().deserialize(r.topic(), r.value());
       assertTrue(byKey.put(r.key(), letter) == null, "two dead letters for " + r.key());
     }
@@ -251,7 +251,7 @@ class BadInputIntegrationTest {
     assertNotNull(letter, "no dead letter for " + sent.key());
     assertEquals(sent.expected(), letter.getReason(), sent.key() + ": " + letter.getDetail());
     assertTrue(!letter.getDetail().isBlank(), sent.key() + " has a detail");
-    assertEquals(config.inputTopic(), letter.getSourceTopic(), sent.key());
+    assertEquals(config.topics().input(), letter.getSourceTopic(), sent.key());
     assertEquals(sent.at().partition(), letter.getSourcePartition(), sent.key());
     assertEquals(sent.at().offset(), letter.getSourceOffset(), sent.key());
     assertEquals(ByteBuffer.wrap(utf8(sent.key())), letter.getKey(), sent.key());
@@ -265,7 +265,7 @@ class BadInputIntegrationTest {
   /** Checks that each valid document has exactly one result; returns the results read. */
   private static int assertOneResultEach(ProcessorConfig config, List<Sent> valid) {
     Map<String, NerResult> byId = new HashMap<>();
-    List<ConsumerRecord<String, byte[]>> records = StreamTestKit.readCommitted(config.outputTopic(), valid.size());
+    List<ConsumerRecord<String, byte[]>> records = StreamTestKit.readCommitted(config.topics().output(), valid.size());
     for (ConsumerRecord<String, byte[]> r : records) {
       NerResult result = results.deserializer().deserialize(r.topic(), r.value());
       assertTrue(byId.put(r.key(), result) == null, "two results for " + r.key());

@@ -44,10 +44,10 @@ class ProcessorPythonInteropTest {
         Files.writeString(records, """
             [{"id": "py-1", "domain": "news", "text": "Angela Merkel met Emmanuel Macron in Paris.", "metadata": {}},
              {"id": "py-2", "domain": "news", "text": "São Paulo hosted the Zürich orchestra.", "metadata": {"lang": "en"}}]""");
-        ConfluentPython.run(temp, registry.url(), null, null, "produce", "--topic", config.inputTopic(), "--schema",
+        ConfluentPython.run(temp, registry.url(), null, null, "produce", "--topic", config.topics().input(), "--schema",
             Path.of("../schemas/Document.avsc").toString(), "--records", records.toString());
         // then Python reads both results back with Confluent's AvroDeserializer
-        JsonNode read = ConfluentPython.run(temp, registry.url(), null, null, "consume", "--topic", config.outputTopic(),
+        JsonNode read = ConfluentPython.run(temp, registry.url(), null, null, "consume", "--topic", config.topics().output(),
             "--count", "2");
         Map<String, List<String>> entities = new HashMap<>();
         for (JsonNode record : read.get("records")) {

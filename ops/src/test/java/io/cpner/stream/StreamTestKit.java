@@ -61,11 +61,11 @@ final class StreamTestKit {
     m.putAll(extra);
     ProcessorConfig config = ProcessorConfig.parse(m);
     var kafka = SharedKafka.get();
-    kafka.createTopic(config.inputTopic(), partitions, false);
-    kafka.createTopic(config.outputTopic(), partitions, false);
-    kafka.createTopic(config.deadLetterTopic(), 1, false);
-    kafka.createTopic(config.controlTopic(), 1, true);
-    kafka.createTopic(config.statusTopic(), 1, false);
+    kafka.createTopic(config.topics().input(), partitions, false);
+    kafka.createTopic(config.topics().output(), partitions, false);
+    kafka.createTopic(config.topics().deadLetter(), 1, false);
+    kafka.createTopic(config.topics().control(), 1, true);
+    kafka.createTopic(config.topics().status(), 1, false);
     return config;
   }
 
@@ -78,7 +78,7 @@ final class StreamTestKit {
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()), new StringSerializer(),
         AvroSerde.forClass(PrefixUpdate.class, client(registryUrl), false).serializer())) {
       for (DomainPrefix p : prefixes) {
-        producer.send(new ProducerRecord<>(config.controlTopic(), p.domain(),
+        producer.send(new ProducerRecord<>(config.topics().control(), p.domain(),
             PrefixSignatures.sign(PrefixUpdates.toUpdate(p), SIGNING_KEY))).get();
       }
     }

@@ -79,7 +79,7 @@ class StreamingIntegrationTest {
       send(producer, config, DOCUMENTS / 2, DOCUMENTS, inputTimestamps);
 
       // then every input has exactly one committed result, keyed by id, with the input's timestamp
-      List<ConsumerRecord<String, byte[]>> records = StreamTestKit.readCommitted(config.outputTopic(), DOCUMENTS);
+      List<ConsumerRecord<String, byte[]>> records = StreamTestKit.readCommitted(config.topics().output(), DOCUMENTS);
       AvroSerde<NerResult> results = AvroSerde.forClass(NerResult.class, client, false);
       Map<String, NerResult> byId = new HashMap<>();
       for (ConsumerRecord<String, byte[]> r : records) {
@@ -89,7 +89,7 @@ class StreamingIntegrationTest {
         assertTrue(byId.put(result.getDocId(), result) == null, "duplicate result for " + result.getDocId());
       }
       assertEquals(DOCUMENTS, byId.size(), "one result per input");
-      assertEquals(0, StreamTestKit.readCommitted(config.deadLetterTopic(), 0).size(), "no dead letters");
+      assertEquals(0, StreamTestKit.readCommitted(config.topics().deadLetter(), 0).size(), "no dead letters");
       // and documents sent after the swap was installed carry alpha's new version
       for (int i = DOCUMENTS / 2; i < DOCUMENTS; i++) {
         NerResult r = byId.get("doc-" + i);
@@ -121,13 +121,13 @@ class StreamingIntegrationTest {
     // and the status topic has one signed, accepted report per update, with where the update came from
     AvroSerde<PrefixUpdateStatusRecord> statusSerde = AvroSerde.forClass(PrefixUpdateStatusRecord.class, client, false);
     List<String> reports = new ArrayList<>();
-    for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.statusTopic(), 4)) {
+    for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.topics().status(), 4)) {
       PrefixUpdateStatusRecord status = statusSerde.deserializer().deserialize(r.topic(), r.value());
       assertEquals(r.key(), status.getDomain());
       reports.add(status.getDomain() + " v" + status.getVersion() + " " + status.getAccepted() + " " + status.getReason() + " "
           + status.getKeyId() + " " + status.getSourceTopic() + "@" + status.getSourceOffset() + " " + status.getApplicationId());
     }
-    String source = config.controlTopic() + "@";
+    String source = config.topics().control() + "@";
     assertEquals(List.of("alpha v1 true null test-publisher " + source + "0 cpner-it1",
         "beta v1 true null test-publisher " + source + "1 cpner-it1", "rule v1 true null test-publisher " + source + "2 cpner-it1",
         "alpha v2 true null test-publisher " + source + "3 cpner-it1"), reports);
@@ -159,7 +159,7 @@ class StreamingIntegrationTest {
       String id = "doc-" + i;
       Document doc = new Document(id, DOMAINS.get(i % DOMAINS.size()), TEXTS.get(i % TEXTS.size()), Map.of());
       timestamps.put(id, base + i);
-      producer.send(new ProducerRecord<>(config.inputTopic(), null, base + i, id, doc));
+      producer.send(new ProducerRecord<>(config.topics().input(), null, base + i, id, doc));
     }
     producer.flush();
   }

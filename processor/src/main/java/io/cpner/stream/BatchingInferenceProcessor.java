@@ -36,21 +36,21 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
 
   private final DocumentTagger tagger;
   private final PrefixRegistry prefixes;
-  private final ProcessorConfig config;
+  private final ProcessorConfig.Batching batching;
   private final String inputTopic;
   private final NerMetrics metrics;
   private final RecentResults recent;
   private ProcessorContext<Object, Object> context;
   private BatchBuffer buffer;
 
-  BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, ProcessorConfig config, NerMetrics metrics,
-      RecentResults recent) {
+  BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, ProcessorConfig.Batching batching, String inputTopic,
+      NerMetrics metrics, RecentResults recent) {
     this.metrics = metrics;
     this.recent = recent;
     this.tagger = tagger;
     this.prefixes = prefixes;
-    this.config = config;
-    this.inputTopic = config.inputTopic();
+    this.batching = batching;
+    this.inputTopic = inputTopic;
   }
 
   @Override
@@ -61,13 +61,13 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
     if (buffer.size() > 0) {
       LOG.info("task {}: {} buffered documents restored", context.taskId(), buffer.size());
     }
-    context.schedule(Duration.ofMillis(config.batchCheckIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::flushIfDue);
+    context.schedule(Duration.ofMillis(batching.checkIntervalMs()), PunctuationType.WALL_CLOCK_TIME, this::flushIfDue);
   }
 
   @Override
   public void process(Record<String, BufferedDocument> record) {
     buffer.put(record.value());
-    while (buffer.size() >= config.batchMaxDocuments() || buffer.tokens() >= config.batchMaxTokens()) {
+    while (buffer.size() >= batching.maxDocuments() || buffer.tokens() >= batching.maxTokens()) {
       runBatch();
     }
   }
@@ -80,7 +80,7 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
    * batches (busy stream) ride the commit interval, so commits never outnumber batches under load.
    */
   private void flushIfDue(long now) {
-    if (now - buffer.oldestBufferedAtMs() >= config.batchMaxDelayMs()) {
+    if (now - buffer.oldestBufferedAtMs() >= batching.maxDelayMs()) {
       while (buffer.size() > 0) {
         runBatch();
       }
@@ -90,7 +90,7 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
 
   /** Runs one bounded batch from the head of the buffer and forwards its results. */
   private void runBatch() {
-    List<BufferedDocument> batch = buffer.peekBatch(config.batchMaxDocuments(), config.batchMaxTokens());
+    List<BufferedDocument> batch = buffer.peekBatch(batching.maxDocuments(), batching.maxTokens());
     List<BufferedDocument> runnable = new ArrayList<>();
     List<DomainPrefix> used = new ArrayList<>();
     for (BufferedDocument doc : batch) {

@@ -27,18 +27,20 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
   private final DocumentValidator validator;
   private final PrefixRegistry prefixes;
   private final DocumentTagger tagger;
-  private final ProcessorConfig config;
+  private final ProcessorConfig.Admission admission;
+  private final String inputTopic;
   private final NerMetrics metrics;
   private ProcessorContext<Object, Object> context;
 
-  DocumentRouter(Deserializer<Document> deserializer, PrefixRegistry prefixes, DocumentTagger tagger, ProcessorConfig config,
-      NerMetrics metrics) {
+  DocumentRouter(Deserializer<Document> deserializer, PrefixRegistry prefixes, DocumentTagger tagger,
+      ProcessorConfig.Admission admission, String inputTopic, NerMetrics metrics) {
     this.metrics = metrics;
     this.deserializer = deserializer;
-    this.validator = new DocumentValidator(config.documentMaxChars());
+    this.validator = new DocumentValidator(admission.documentMaxChars());
     this.prefixes = prefixes;
     this.tagger = tagger;
-    this.config = config;
+    this.admission = admission;
+    this.inputTopic = inputTopic;
   }
 
   @Override
@@ -56,7 +58,7 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
     }
     Document doc;
     try {
-      doc = deserializer.deserialize(source == null ? config.inputTopic() : source.topic(), record.headers(), record.value());
+      doc = deserializer.deserialize(source == null ? inputTopic : source.topic(), record.headers(), record.value());
     } catch (RuntimeException e) {
       deadLetter(record, source, DeadLetterReason.UNDECODABLE, "cannot decode a Document: " + e.getMessage());
       return;
@@ -69,7 +71,7 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
     Optional<String> prefixDomain = resolvePrefixDomain(doc.getDomain());
     if (prefixDomain.isEmpty()) {
       deadLetter(record, source, DeadLetterReason.UNKNOWN_DOMAIN, "no prefix is installed for domain '" + doc.getDomain()
-          + "'" + (config.unknownDomainPolicy() == UnknownDomainPolicy.FALLBACK ? " nor for the fallback '" + config.fallbackDomain() + "'" : ""));
+          + "'" + (admission.unknownDomainPolicy() == UnknownDomainPolicy.FALLBACK ? " nor for the fallback '" + admission.fallbackDomain() + "'" : ""));
       return;
     }
     BufferedDocument buffered = BufferedDocument.newBuilder()
@@ -91,8 +93,8 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
     if (prefixes.get(domain).isPresent()) {
       return Optional.of(domain);
     }
-    if (config.unknownDomainPolicy() == UnknownDomainPolicy.FALLBACK && prefixes.get(config.fallbackDomain()).isPresent()) {
-      return Optional.of(config.fallbackDomain());
+    if (admission.unknownDomainPolicy() == UnknownDomainPolicy.FALLBACK && prefixes.get(admission.fallbackDomain()).isPresent()) {
+      return Optional.of(admission.fallbackDomain());
     }
     return Optional.empty();
   }

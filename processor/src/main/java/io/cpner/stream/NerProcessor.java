@@ -41,7 +41,7 @@ public final class NerProcessor implements AutoCloseable {
     this.statusProducer = new PrefixStatusProducer(config, serdes.prefixStatus().serializer());
     // pid@host: every instance applies (and reports) every update
     this.engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces(), config.intraOpThreads()),
-        config.inferenceBackend().open(plm, config.inferencePrecision(), config.intraOpThreads()));
+        config.inference().backend().open(plm, config.inference().precision(), config.intraOpThreads()));
     String instance = ManagementFactory.getRuntimeMXBean().getName();
     NerTopology.Runtime runtime = new NerTopology.Runtime(engine, plm.identity(), prefixes, updateStatus,
         statusProducer, instance, metrics, recent);
@@ -62,7 +62,7 @@ public final class NerProcessor implements AutoCloseable {
 
   /** Loads the configured PLM and starts processing. */
   public static NerProcessor start(ProcessorConfig config) {
-    Plm plm = config.loadPlm();
+    Plm plm = config.inference().loadPlm();
     return start(config, plm, true);
   }
 

@@ -43,14 +43,14 @@ public final class NerStreamsApp implements AutoCloseable {
     p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
     // wake the poll loop as often as the max-delay punctuator checks
-    p.put(StreamsConfig.POLL_MS_CONFIG, config.batchCheckIntervalMs());
+    p.put(StreamsConfig.POLL_MS_CONFIG, config.batching().checkIntervalMs());
     // the input is read as bytes and decoded by the topology, which dead-letters what it cannot decode
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class);
     // an error the topology did not expect dead-letters the input and processing goes on
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
-    p.put(DeadLetterExceptionHandler.DEAD_LETTER_TOPIC, config.deadLetterTopic());
+    p.put(DeadLetterExceptionHandler.DEAD_LETTER_TOPIC, config.topics().deadLetter());
     config.registryConfig().toMap().forEach(p::put);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
@@ -73,10 +73,10 @@ public final class NerStreamsApp implements AutoCloseable {
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     try (Admin admin = Admin.create(p)) {
-      return admin.describeTopics(List.of(config.inputTopic())).allTopicNames().get(5, TimeUnit.SECONDS)
-          .get(config.inputTopic()).partitions().size();
+      return admin.describeTopics(List.of(config.topics().input())).allTopicNames().get(5, TimeUnit.SECONDS)
+          .get(config.topics().input()).partitions().size();
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      LOG.warn("could not read the partitions of '{}' ({}); stream threads as configured", config.inputTopic(), e.toString());
+      LOG.warn("could not read the partitions of '{}' ({}); stream threads as configured", config.topics().input(), e.toString());
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

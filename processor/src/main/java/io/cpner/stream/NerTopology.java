@@ -45,34 +45,36 @@ public final class NerTopology {
     Topology topology = new Topology();
     // 1. Raw input bytes, so that undecodable records reach the dead-letter topic with their bytes.
     topology.addSource(AutoOffsetReset.earliest(), SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-        config.inputTopic());
+        config.topics().input());
     // 2. Decode, validate, resolve the domain's prefix.
     topology.addProcessor(ROUTER,
-        () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config,
-            runtime.metrics()), SOURCE);
+        () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config.admission(),
+            config.topics().input(), runtime.metrics()), SOURCE);
     // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay. The buffer
     //    holds at most a few batches: in memory, with the changelog (restored on start) for durability.
     //    Cached: the changelog is written at each commit, so a document tagged before the commit that
     //    follows its arrival costs a tombstone there, not a copy of its text and then a tombstone.
     topology.addProcessor(BATCHING,
-        () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config, runtime.metrics(), runtime.recent()),
+        () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config.batching(), config.topics().input(),
+            runtime.metrics(), runtime.recent()),
         ROUTER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchingInferenceProcessor.STORE),
         Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)).withCachingEnabled(), BATCHING);
     // 4. One result per document, keyed by document id; every rejection to the dead-letter topic.
-    topology.addSink(RESULTS_SINK, config.outputTopic(), new StringSerializer(),
+    topology.addSink(RESULTS_SINK, config.topics().output(), new StringSerializer(),
         serdes.result().serializer(), BATCHING);
-    topology.addSink(DEAD_LETTER_SINK, config.deadLetterTopic(), new ByteArraySerializer(),
+    topology.addSink(DEAD_LETTER_SINK, config.topics().deadLetter(), new ByteArraySerializer(),
         serdes.deadLetter().serializer(), ROUTER, BATCHING);
     // 5. The control topic, read in full by every instance, installs prefixes as they come: checked
     //    (size, signature, tensors) first, every decision reported to the status sink.
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PrefixUpdateApplier.STORE), Serdes.ByteArray(), Serdes.ByteArray())
             .withLoggingDisabled(),
-        CONTROL_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.controlTopic(), CONTROL_APPLIER,
-        () -> new PrefixUpdateApplier(new PrefixUpdateVerifier(serdes.prefixUpdate().deserializer(), runtime.plm(), config),
+        CONTROL_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), config.topics().control(), CONTROL_APPLIER,
+        () -> new PrefixUpdateApplier(new PrefixUpdateVerifier(serdes.prefixUpdate().deserializer(), runtime.plm(), config.control(),
+            config.topics().control()),
             runtime.prefixes(), runtime.updateStatus(),
-            new PrefixStatusReporter(runtime.statusSink(), config.applicationId(), runtime.instance()), config.controlTopic(),
+            new PrefixStatusReporter(runtime.statusSink(), config.applicationId(), runtime.instance()), config.topics().control(),
             runtime.metrics()));
     return topology;
   }

@@ -31,7 +31,7 @@ public final class PrefixStatusProducer implements PrefixUpdateStatusSink, AutoC
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
     props.putAll(config.streamsOverrides());
     this.producer = new KafkaProducer<>(props, new StringSerializer(), serializer);
-    this.topic = config.statusTopic();
+    this.topic = config.topics().status();
   }
 
   @Override

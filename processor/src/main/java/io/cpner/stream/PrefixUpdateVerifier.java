@@ -36,13 +36,13 @@ final class PrefixUpdateVerifier {
   private final int maxBytes;
   private final String topic;
 
-  PrefixUpdateVerifier(Deserializer<PrefixUpdate> deserializer, PlmIdentity plm, ProcessorConfig config) {
+  PrefixUpdateVerifier(Deserializer<PrefixUpdate> deserializer, PlmIdentity plm, ProcessorConfig.Control control, String topic) {
     this.deserializer = deserializer;
     this.plm = plm;
-    this.trustedKeys = config.trustedKeys();
-    this.allowUnsigned = config.allowUnsignedUpdates();
-    this.maxBytes = config.prefixUpdateMaxBytes();
-    this.topic = config.controlTopic();
+    this.trustedKeys = control.trustedKeys();
+    this.allowUnsigned = control.allowUnsigned();
+    this.maxBytes = control.maxBytes();
+    this.topic = topic;
   }
 
   /**

@@ -1,14 +1,15 @@
 package io.cpner.stream;
 
 import io.cpner.inference.EncoderBackend;
+import io.cpner.model.Plm;
+import io.cpner.model.PlmLoader;
 import io.cpner.model.PrefixedEncoderGraph.Precision;
 import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.RegistryConfig;
 import java.io.IOException;
-import io.cpner.model.Plm;
-import io.cpner.model.PlmLoader;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -18,44 +19,48 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
- * Every setting of the processor, declared once (type, default, validator, documentation) and
- * parsed and validated in one place; a bad value fails at start-up naming the key. Keys starting with
- * {@code streams.} are passed to Kafka Streams (and through it to every client) without the prefix,
- * e.g. {@code streams.security.protocol=SSL}.
+ * Every setting of the processor, declared once in {@link #DEFINITION} (key, type, default,
+ * validator, documentation), parsed and validated in one place as Kafka's own configs are; a bad
+ * value fails at start-up naming the key. Each pipeline stage gets only its part: {@link #topics()},
+ * {@link #batching()}, {@link #admission()}, {@link #inference()}, {@link #control()}. Keys starting
+ * with {@code streams.} are passed to Kafka Streams (and through it to every client) without the
+ * prefix, e.g. {@code streams.security.protocol=SSL}.
  */
-public record ProcessorConfig(
-    String bootstrapServers,
-    String applicationId,
-    String inputTopic,
-    String outputTopic,
-    String deadLetterTopic,
-    String controlTopic,
-    String statusTopic,
-    String schemaRegistryUrl,
-    String schemaRegistryUserInfo,
-    boolean schemaRegistryAutoRegister,
-    DeliveryGuarantee guarantee,
-    int batchMaxDocuments,
-    int batchMaxTokens,
-    long batchMaxDelayMs,
-    int documentMaxChars,
-    UnknownDomainPolicy unknownDomainPolicy,
-    String fallbackDomain,
-    int streamThreads,
-    long commitIntervalMs,
-    String plm,
-    String plmCacheDir,
-    String stateDir,
-    TrustedKeys trustedKeys,
-    boolean allowUnsignedUpdates,
-    int prefixUpdateMaxBytes,
-    int httpPort,
-    EncoderBackend inferenceBackend,
-    Precision inferencePrecision,
-    int inferenceThreads,
-    Map<String, Object> streamsOverrides) {
+public final class ProcessorConfig extends AbstractConfig {
+  /** The topics the processor reads and writes. */
+  public record Topics(String input, String output, String deadLetter, String control, String status) {}
+
+  /**
+   * When the batching stage runs a batch: at {@code maxDocuments} waiting documents, at
+   * {@code maxTokens} waiting word pieces, or when the oldest has waited {@code maxDelayMs}.
+   */
+  public record Batching(int maxDocuments, int maxTokens, long maxDelayMs) {
+    /**
+     * How often the batching stage checks whether its oldest document has waited the maximum delay,
+     * which bounds how far past that delay a batch can start: a fifth of the delay, at most 10 ms. The
+     * poll loop wakes at this period too, since punctuators only run between polls.
+     */
+    public long checkIntervalMs() {
+      return Math.max(1, Math.min(maxDelayMs / 5, 10));
+    }
+  }
+
+  /** What the router admits: texts up to {@code documentMaxChars}, and what happens to unknown domains. */
+  public record Admission(int documentMaxChars, UnknownDomainPolicy unknownDomainPolicy, String fallbackDomain) {}
+
+  /** The frozen PLM and the runtime that runs it; {@code configuredThreads} 0 means cores / stream threads. */
+  public record Inference(String plm, Path plmCacheDir, EncoderBackend backend, Precision precision, int configuredThreads) {
+    /** Loads the configured PLM (importing it into the cache first where it must be). */
+    public Plm loadPlm() {
+      return PlmLoader.load(plm, plmCacheDir);
+    }
+  }
+
+  /** Which control-topic updates install: signed by a trusted key (or unsigned, if allowed), at most {@code maxBytes}. */
+  public record Control(TrustedKeys trustedKeys, boolean allowUnsigned, int maxBytes) {}
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String APPLICATION_ID = "application.id";
@@ -150,13 +155,40 @@ public record ProcessorConfig(
       .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/cpner-streams", Importance.LOW,
           "Kafka Streams state directory (the batch buffer's local store).");
 
-  /**
-   * Parses and validates properties.
-   *
-   * @throws ConfigException naming the bad key
-   */
-  public static ProcessorConfig parse(Map<?, ?> properties) {
-    AbstractConfig c = new AbstractConfig(DEFINITION, properties, false);
+  private final Topics topics;
+  private final Batching batching;
+  private final Admission admission;
+  private final Inference inference;
+  private final Control control;
+  private final DeliveryGuarantee guarantee;
+  private final Map<String, Object> streamsOverrides;
+
+  private ProcessorConfig(Map<?, ?> properties) {
+    super(DEFINITION, properties, false);
+    UnknownDomainPolicy policy = UnknownDomainPolicy.valueOf(getString(UNKNOWN_DOMAIN_POLICY));
+    String fallback = getString(FALLBACK_DOMAIN);
+    if (policy == UnknownDomainPolicy.FALLBACK && fallback.isBlank()) {
+      throw new ConfigException(FALLBACK_DOMAIN, fallback, "required when " + UNKNOWN_DOMAIN_POLICY + "=FALLBACK");
+    }
+    EncoderBackend backend = EncoderBackend.valueOf(getString(INFERENCE_BACKEND));
+    Precision precision = getString(INFERENCE_PRECISION).isEmpty()
+        ? backend.defaultPrecision() : Precision.valueOf(getString(INFERENCE_PRECISION));
+    if (precision != Precision.FP32 && backend == EncoderBackend.PYTORCH) {
+      throw new ConfigException(INFERENCE_PRECISION, precision.name(), "the PYTORCH backend runs FP32 only");
+    }
+    TrustedKeys trustedKeys = trustedKeys(getString(TRUSTED_KEYS));
+    boolean allowUnsigned = getBoolean(ALLOW_UNSIGNED);
+    if (!allowUnsigned && trustedKeys.isEmpty()) {
+      throw new ConfigException(TRUSTED_KEYS, "", "required unless " + ALLOW_UNSIGNED
+          + "=true: prefix updates must be signed by a trusted key");
+    }
+    this.topics = new Topics(getString(INPUT_TOPIC), getString(OUTPUT_TOPIC), getString(DEAD_LETTER_TOPIC),
+        getString(CONTROL_TOPIC), getString(STATUS_TOPIC));
+    this.batching = new Batching(getInt(BATCH_MAX_DOCUMENTS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_DELAY_MS));
+    this.admission = new Admission(getInt(DOCUMENT_MAX_CHARS), policy, fallback);
+    this.inference = new Inference(getString(PLM), Path.of(getString(PLM_CACHE_DIR)), backend, precision, getInt(INFERENCE_THREADS));
+    this.control = new Control(trustedKeys, allowUnsigned, getInt(UPDATE_MAX_BYTES));
+    this.guarantee = DeliveryGuarantee.valueOf(getString(GUARANTEE).toUpperCase(java.util.Locale.ROOT));
     Map<String, Object> overrides = new HashMap<>();
     properties.forEach((k, v) -> {
       String key = String.valueOf(k);
@@ -164,34 +196,16 @@ public record ProcessorConfig(
         overrides.put(key.substring(STREAMS_PREFIX.length()), v);
       }
     });
-    UnknownDomainPolicy policy = UnknownDomainPolicy.valueOf(c.getString(UNKNOWN_DOMAIN_POLICY));
-    String fallback = c.getString(FALLBACK_DOMAIN);
-    if (policy == UnknownDomainPolicy.FALLBACK && fallback.isBlank()) {
-      throw new ConfigException(FALLBACK_DOMAIN, fallback, "required when " + UNKNOWN_DOMAIN_POLICY + "=FALLBACK");
-    }
-    EncoderBackend backend = EncoderBackend.valueOf(c.getString(INFERENCE_BACKEND));
-    Precision precision = c.getString(INFERENCE_PRECISION).isEmpty()
-        ? backend.defaultPrecision() : Precision.valueOf(c.getString(INFERENCE_PRECISION));
-    if (precision != Precision.FP32 && backend == EncoderBackend.PYTORCH) {
-      throw new ConfigException(INFERENCE_PRECISION, precision.name(), "the PYTORCH backend runs FP32 only");
-    }
-    TrustedKeys trustedKeys = trustedKeys(c.getString(TRUSTED_KEYS));
-    boolean allowUnsigned = c.getBoolean(ALLOW_UNSIGNED);
-    if (!allowUnsigned && trustedKeys.isEmpty()) {
-      throw new ConfigException(TRUSTED_KEYS, "", "required unless " + ALLOW_UNSIGNED
-          + "=true: prefix updates must be signed by a trusted key");
-    }
-    return new ProcessorConfig(
-        c.getString(BOOTSTRAP_SERVERS), c.getString(APPLICATION_ID),
-        c.getString(INPUT_TOPIC), c.getString(OUTPUT_TOPIC), c.getString(DEAD_LETTER_TOPIC), c.getString(CONTROL_TOPIC),
-        c.getString(STATUS_TOPIC),
-        c.getString(REGISTRY_URL), c.getPassword(REGISTRY_USER_INFO).value(), c.getBoolean(REGISTRY_AUTO_REGISTER),
-        DeliveryGuarantee.valueOf(c.getString(GUARANTEE).toUpperCase()),
-        c.getInt(BATCH_MAX_DOCUMENTS), c.getInt(BATCH_MAX_TOKENS), c.getLong(BATCH_MAX_DELAY_MS), c.getInt(DOCUMENT_MAX_CHARS),
-        policy, fallback, c.getInt(STREAM_THREADS), c.getLong(COMMIT_INTERVAL_MS), c.getString(PLM),
-        c.getString(PLM_CACHE_DIR), c.getString(STATE_DIR), trustedKeys, allowUnsigned, c.getInt(UPDATE_MAX_BYTES), c.getInt(HTTP_PORT),
-        backend, precision, c.getInt(INFERENCE_THREADS),
-        Map.copyOf(overrides));
+    this.streamsOverrides = Map.copyOf(overrides);
+  }
+
+  /**
+   * Parses and validates properties.
+   *
+   * @throws ConfigException naming the bad key
+   */
+  public static ProcessorConfig parse(Map<?, ?> properties) {
+    return new ProcessorConfig(properties);
   }
 
   /** The keys of the trusted-keys file, or none when no file is configured. */
@@ -251,12 +265,61 @@ public record ProcessorConfig(
     return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
   }
 
+  public Topics topics() {
+    return topics;
+  }
+
+  public Batching batching() {
+    return batching;
+  }
+
+  public Admission admission() {
+    return admission;
+  }
+
+  public Inference inference() {
+    return inference;
+  }
+
+  public Control control() {
+    return control;
+  }
+
+  public String bootstrapServers() {
+    return getString(BOOTSTRAP_SERVERS);
+  }
+
+  public String applicationId() {
+    return getString(APPLICATION_ID);
+  }
+
+  public DeliveryGuarantee guarantee() {
+    return guarantee;
+  }
+
+  public long commitIntervalMs() {
+    return getLong(COMMIT_INTERVAL_MS);
+  }
+
+  public String stateDir() {
+    return getString(STATE_DIR);
+  }
+
+  public int httpPort() {
+    return getInt(HTTP_PORT);
+  }
+
+  /** Settings for Kafka Streams and its clients, {@code streams.} stripped. */
+  public Map<String, Object> streamsOverrides() {
+    return streamsOverrides;
+  }
+
   /** The schema registry settings (Confluent's key names), validated. */
   public RegistryConfig registryConfig() {
     Map<String, Object> settings = new HashMap<>();
-    settings.put(RegistryConfig.URL, schemaRegistryUrl);
-    settings.put(RegistryConfig.BASIC_AUTH_USER_INFO, schemaRegistryUserInfo);
-    settings.put(RegistryConfig.AUTO_REGISTER, String.valueOf(schemaRegistryAutoRegister));
+    settings.put(RegistryConfig.URL, getString(REGISTRY_URL));
+    settings.put(RegistryConfig.BASIC_AUTH_USER_INFO, getPassword(REGISTRY_USER_INFO).value());
+    settings.put(RegistryConfig.AUTO_REGISTER, String.valueOf(getBoolean(REGISTRY_AUTO_REGISTER)));
     return RegistryConfig.fromMap(settings);
   }
 
@@ -265,7 +328,7 @@ public record ProcessorConfig(
    * (each stream thread runs its own passes, so more would oversubscribe the CPU).
    */
   public int intraOpThreads() {
-    return intraOpThreads(inferenceThreads, streamThreads());
+    return intraOpThreads(inference.configuredThreads(), streamThreads());
   }
 
   /** The rule of {@link #intraOpThreads()}, for a configured value and a number of stream threads. */
@@ -278,9 +341,8 @@ public record ProcessorConfig(
    * each beat one stream thread using every core for its forward passes: while one thread polls,
    * produces or waits for its transaction to commit, another computes (README, Performance).
    */
-  @Override
   public int streamThreads() {
-    return streamThreads(streamThreads);
+    return streamThreads(getInt(STREAM_THREADS));
   }
 
   /**
@@ -289,14 +351,12 @@ public record ProcessorConfig(
    * then go to the other threads' passes. A configured number, or an unknown count (0), is kept.
    */
   public ProcessorConfig forInputPartitions(int partitions) {
-    if (streamThreads > 0 || partitions <= 0 || partitions >= streamThreads()) {
+    if (getInt(STREAM_THREADS) > 0 || partitions <= 0 || partitions >= streamThreads()) {
       return this;
     }
-    return new ProcessorConfig(bootstrapServers, applicationId, inputTopic, outputTopic, deadLetterTopic, controlTopic,
-        statusTopic, schemaRegistryUrl, schemaRegistryUserInfo, schemaRegistryAutoRegister, guarantee, batchMaxDocuments,
-        batchMaxTokens, batchMaxDelayMs, documentMaxChars, unknownDomainPolicy, fallbackDomain, partitions, commitIntervalMs,
-        plm, plmCacheDir, stateDir, trustedKeys, allowUnsignedUpdates, prefixUpdateMaxBytes, httpPort, inferenceBackend,
-        inferencePrecision, inferenceThreads, streamsOverrides);
+    Map<String, Object> adjusted = new HashMap<>(originals());
+    adjusted.put(STREAM_THREADS, partitions);
+    return new ProcessorConfig(adjusted);
   }
 
   /** The rule of {@link #streamThreads()}, for a configured value. */
@@ -304,21 +364,7 @@ public record ProcessorConfig(
     return configured > 0 ? configured : Math.min(64, Runtime.getRuntime().availableProcessors());
   }
 
-  /**
-   * How often the batching stage checks whether its oldest document has waited the maximum delay,
-   * which bounds how far past that delay a batch can start: a fifth of the delay, at most 10 ms. The
-   * poll loop wakes at this period too, since punctuators only run between polls.
-   */
-  public long batchCheckIntervalMs() {
-    return Math.max(1, Math.min(batchMaxDelayMs / 5, 10));
-  }
-
-  /** Loads the configured PLM (importing it into the cache first where it must be). */
-  public Plm loadPlm() {
-    return PlmLoader.load(plm, Path.of(plmCacheDir));
-  }
-
-  /** Like the record's, with the registry password masked. */
+  /** Every effective setting, the registry password masked. */
   @Override
   public String toString() {
     StringBuilder b = new StringBuilder("ProcessorConfig[");
@@ -326,42 +372,28 @@ public record ProcessorConfig(
     return b.append(']').toString();
   }
 
-  /** Every effective setting by key, in declaration order, the registry password masked (for --print-config). */
+  /**
+   * Every effective setting by key, in declaration order, secrets masked (for --print-config): each
+   * declared key's parsed value, the computed ones with what is in use.
+   */
   public Map<String, String> settings() {
-    Map<String, String> m = new java.util.LinkedHashMap<>();
-    m.put(BOOTSTRAP_SERVERS, bootstrapServers);
-    m.put(APPLICATION_ID, applicationId);
-    m.put(INPUT_TOPIC, inputTopic);
-    m.put(OUTPUT_TOPIC, outputTopic);
-    m.put(DEAD_LETTER_TOPIC, deadLetterTopic);
-    m.put(CONTROL_TOPIC, controlTopic);
-    m.put(STATUS_TOPIC, statusTopic);
-    m.put(TRUSTED_KEYS, String.valueOf(trustedKeys));
-    m.put(ALLOW_UNSIGNED, String.valueOf(allowUnsignedUpdates));
-    m.put(UPDATE_MAX_BYTES, String.valueOf(prefixUpdateMaxBytes));
-    m.put(REGISTRY_URL, schemaRegistryUrl);
-    m.put(REGISTRY_USER_INFO, schemaRegistryUserInfo.isEmpty() ? "" : schemaRegistryUserInfo.replaceAll(":.*", ":[hidden]"));
-    m.put(REGISTRY_AUTO_REGISTER, String.valueOf(schemaRegistryAutoRegister));
-    m.put(GUARANTEE, guarantee.streamsValue());
-    m.put(BATCH_MAX_DOCUMENTS, String.valueOf(batchMaxDocuments));
-    m.put(BATCH_MAX_TOKENS, String.valueOf(batchMaxTokens));
-    m.put(BATCH_MAX_DELAY_MS, String.valueOf(batchMaxDelayMs));
-    m.put(DOCUMENT_MAX_CHARS, String.valueOf(documentMaxChars));
-    m.put(UNKNOWN_DOMAIN_POLICY, unknownDomainPolicy.name());
-    m.put(FALLBACK_DOMAIN, fallbackDomain);
-    m.put(STREAM_THREADS, streamThreads + " (" + streamThreads() + " in use)");
-    m.put(COMMIT_INTERVAL_MS, String.valueOf(commitIntervalMs));
-    m.put(PLM, plm);
-    m.put(PLM_CACHE_DIR, plmCacheDir);
-    m.put(STATE_DIR, stateDir);
-    m.put(HTTP_PORT, String.valueOf(httpPort));
-    m.put(INFERENCE_BACKEND, inferenceBackend.name());
-    m.put(INFERENCE_PRECISION, inferencePrecision.name());
-    m.put(INFERENCE_THREADS, inferenceThreads + " (" + intraOpThreads() + " in use)");
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String key : DEFINITION.configKeys().keySet()) {
+      Object value = values().get(key);
+      m.put(key, value instanceof Password p ? mask(p.value()) : String.valueOf(value));
+    }
+    m.put(TRUSTED_KEYS, String.valueOf(control.trustedKeys()));
+    m.put(STREAM_THREADS, getInt(STREAM_THREADS) + " (" + streamThreads() + " in use)");
+    m.put(INFERENCE_PRECISION, inference.precision().name());
+    m.put(INFERENCE_THREADS, inference.configuredThreads() + " (" + intraOpThreads() + " in use)");
     streamsOverrides.forEach((k, v) -> m.put(STREAMS_PREFIX + k, k.contains("password") || k.contains("jaas") ? "[hidden]" : String.valueOf(v)));
     return m;
   }
 
+  /** {@code user:password} as {@code user:[hidden]}. */
+  private static String mask(String userInfo) {
+    return userInfo.isEmpty() ? "" : userInfo.replaceAll(":.*", ":[hidden]");
+  }
 
   /** The reference table of every key (Markdown), as the README shows it. */
   public static String markdownTable() {

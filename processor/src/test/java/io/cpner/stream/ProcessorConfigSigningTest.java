@@ -36,8 +36,8 @@ class ProcessorConfigSigningTest {
     Map<String, Object> demo = minimal();
     demo.put(ProcessorConfig.ALLOW_UNSIGNED, "true");
     ProcessorConfig config = ProcessorConfig.parse(demo);
-    assertTrue(config.allowUnsignedUpdates());
-    assertTrue(config.trustedKeys().isEmpty());
+    assertTrue(config.control().allowUnsigned());
+    assertTrue(config.control().trustedKeys().isEmpty());
   }
 
   @Test
@@ -52,10 +52,10 @@ class ProcessorConfigSigningTest {
     ProcessorConfig config = ProcessorConfig.parse(m);
 
     // then
-    assertEquals(Set.of("release"), config.trustedKeys().keyIds());
-    assertFalse(config.allowUnsignedUpdates());
-    assertEquals(16 * 1024 * 1024, config.prefixUpdateMaxBytes());
-    assertEquals("prefix-updates-status", config.statusTopic());
+    assertEquals(Set.of("release"), config.control().trustedKeys().keyIds());
+    assertFalse(config.control().allowUnsigned());
+    assertEquals(16 * 1024 * 1024, config.control().maxBytes());
+    assertEquals("prefix-updates-status", config.topics().status());
   }
 
   @Test

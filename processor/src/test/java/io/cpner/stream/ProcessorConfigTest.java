@@ -27,8 +27,8 @@ class ProcessorConfigTest {
         "CPNER_STREAMS_SECURITY_PROTOCOL", "SSL",
         "PATH", "/usr/bin"));
     assertEquals("kafka:9092", c.bootstrapServers());
-    assertEquals(20L, c.batchMaxDelayMs());
-    assertEquals("http://registry:8081", c.schemaRegistryUrl());
+    assertEquals(20L, c.batching().maxDelayMs());
+    assertEquals("http://registry:8081", c.registryConfig().url().toString());
     assertEquals(Map.of("security.protocol", "SSL"), c.streamsOverrides());
   }
 

@@ -240,7 +240,7 @@ public final class PipelineBench implements AutoCloseable {
     long started = System.nanoTime();
     try {
       InProcessSetup.createTopics(kafka, config, partitions);
-      try (PrefixPublisher publisher = new PrefixPublisher(kafka.bootstrapServers(), Map.of(), client, config.controlTopic(),
+      try (PrefixPublisher publisher = new PrefixPublisher(kafka.bootstrapServers(), Map.of(), client, config.topics().control(),
           Optional.of(signingKey))) {
         for (DomainPrefix p : prefixes) {
           publisher.publish(p);
@@ -269,8 +269,8 @@ public final class PipelineBench implements AutoCloseable {
   private void deleteTopics(ProcessorConfig config) {
     try {
       Set<String> all = kafka.admin().listTopics().names().get(30, TimeUnit.SECONDS);
-      List<String> mine = all.stream().filter(t -> t.equals(config.inputTopic()) || t.equals(config.outputTopic())
-          || t.equals(config.deadLetterTopic()) || t.equals(config.controlTopic()) || t.equals(config.statusTopic())
+      List<String> mine = all.stream().filter(t -> t.equals(config.topics().input()) || t.equals(config.topics().output())
+          || t.equals(config.topics().deadLetter()) || t.equals(config.topics().control()) || t.equals(config.topics().status())
           || t.startsWith(config.applicationId() + "-")).toList();
       kafka.admin().deleteTopics(mine).all().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -321,9 +321,9 @@ public final class PipelineBench implements AutoCloseable {
       this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
       List<TopicPartition> assigned = new ArrayList<>();
       for (int i = 0; i < partitions; i++) {
-        assigned.add(new TopicPartition(config.outputTopic(), i));
+        assigned.add(new TopicPartition(config.topics().output(), i));
       }
-      assigned.add(new TopicPartition(config.deadLetterTopic(), 0));
+      assigned.add(new TopicPartition(config.topics().deadLetter(), 0));
       consumer.assign(assigned); // no group: nothing to join before the first result shows
       consumer.seekToBeginning(assigned);
       this.reader = new Thread(this::read, run + "-reader");
@@ -468,7 +468,7 @@ public final class PipelineBench implements AutoCloseable {
       String id = run + "-" + seq;
       Document doc = new Document(id, domains.get((int) (seq % domains.size())), texts.get((int) (seq % texts.size())),
           Map.of());
-      producer.send(new ProducerRecord<>(config.inputTopic(), null, System.currentTimeMillis(), id, doc), (meta, e) -> {
+      producer.send(new ProducerRecord<>(config.topics().input(), null, System.currentTimeMillis(), id, doc), (meta, e) -> {
         if (e != null) {
           failure.compareAndSet(null, e);
         }
@@ -481,7 +481,7 @@ public final class PipelineBench implements AutoCloseable {
           var records = consumer.poll(Duration.ofMillis(20));
           long now = System.currentTimeMillis();
           for (ConsumerRecord<String, byte[]> r : records) {
-            if (r.topic().equals(config.outputTopic())) {
+            if (r.topic().equals(config.topics().output())) {
               result(r, now);
             } else {
               deadLetters.incrementAndGet();
