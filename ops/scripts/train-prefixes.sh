@@ -37,7 +37,7 @@ has() { [[ $stages == *" $1 "* ]]; }
 
 if has source; then
   run "$work" conll2003 train --domain conll2003 --train "$data/conll2003/train.txt" --dev "$data/conll2003/dev.txt" \
-    --out "$work/conll2003" --max-train-sentences 0 --epochs 3 --patience 0 --seed 42
+    --out "$work/conll2003" --max-train-sentences 0 --epochs 2 --patience 0 --seed 42
 fi
 for seed in "${seeds[@]}"; do
   w="$work/seed-$seed"

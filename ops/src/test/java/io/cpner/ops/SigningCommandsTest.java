@@ -11,7 +11,7 @@ import io.cpner.avro.PrefixKindAvro;
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.prefix.PrefixSigningKey;
 import io.cpner.prefix.TrustedKeys;
-import io.cpner.stream.PrefixSignatures;
+import io.cpner.stream.control.PrefixSignatures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;

@@ -1,5 +1,8 @@
 package io.cpner.stream;
 
+import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.observability.NerMetrics;
+import io.cpner.stream.observability.RecentResults;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,5 +1,6 @@
 package io.cpner.stream;
 
+import io.cpner.stream.control.PrefixUpdateStatusSink;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.cpner.avro.PrefixUpdateStatusRecord;

@@ -1,5 +1,7 @@
 package io.cpner.stream;
 
+import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.observability.NerMetrics;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

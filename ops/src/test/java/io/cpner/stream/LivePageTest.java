@@ -1,5 +1,7 @@
 package io.cpner.stream;
 
+import io.cpner.stream.observability.ObservabilityServer;
+import io.cpner.stream.observability.RecentResults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

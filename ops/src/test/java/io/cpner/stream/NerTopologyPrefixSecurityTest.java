@@ -1,5 +1,6 @@
 package io.cpner.stream;
 
+import io.cpner.stream.control.PrefixSignatures;
 import static io.cpner.stream.TopologyHarness.CONTROL;
 import static io.cpner.stream.TopologyHarness.INSTANCE;
 import static io.cpner.stream.TopologyHarness.assertResult;
@@ -21,7 +22,7 @@ import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.Ed25519Keys;
 import io.cpner.prefix.PrefixSigningKey;
 import io.cpner.prefix.TrustedKeys;
-import io.cpner.stream.PrefixUpdateStatus.Rejection;
+import io.cpner.stream.control.PrefixUpdateStatus.Rejection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

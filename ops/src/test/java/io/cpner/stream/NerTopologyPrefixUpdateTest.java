@@ -17,7 +17,7 @@ import io.cpner.model.PlmConfig;
 import io.cpner.model.Sha256;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.HeadInput;
-import io.cpner.stream.PrefixUpdateStatus.Rejection;
+import io.cpner.stream.control.PrefixUpdateStatus.Rejection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

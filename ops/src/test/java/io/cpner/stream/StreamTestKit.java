@@ -1,5 +1,7 @@
 package io.cpner.stream;
 
+import io.cpner.stream.control.PrefixSignatures;
+import io.cpner.stream.control.PrefixUpdates;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cpner.avro.PrefixUpdate;

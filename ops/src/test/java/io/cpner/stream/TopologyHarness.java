@@ -1,5 +1,9 @@
 package io.cpner.stream;
 
+import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.control.PrefixUpdates;
+import io.cpner.stream.observability.NerMetrics;
+import io.cpner.stream.observability.RecentResults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,10 @@
 package io.cpner.stream;
 
+import io.cpner.stream.control.PrefixStatusProducer;
+import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.observability.NerMetrics;
+import io.cpner.stream.observability.ObservabilityServer;
+import io.cpner.stream.observability.RecentResults;
 import io.cpner.inference.EngineOptions;
 import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
@@ -38,7 +43,8 @@ public final class NerProcessor implements AutoCloseable {
     this.plm = plm;
     this.ownsPlm = ownsPlm;
     TopicSerdes serdes = TopicSerdes.fromRegistry(new SchemaRegistryClient(config.registryConfig()));
-    this.statusProducer = new PrefixStatusProducer(config, serdes.prefixStatus().serializer());
+    this.statusProducer = new PrefixStatusProducer(config.bootstrapServers(), config.applicationId() + "-prefix-status",
+        config.streamsOverrides(), config.topics().status(), serdes.prefixStatus().serializer());
     // pid@host: every instance applies (and reports) every update
     this.engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces(), config.intraOpThreads()),
         config.inference().backend().open(plm, config.inference().precision(), config.intraOpThreads()));
@@ -50,8 +56,12 @@ public final class NerProcessor implements AutoCloseable {
       this.app = new NerStreamsApp(config, serdes, runtime);
       new KafkaStreamsMetrics(app.streams()).bindTo(meters);
       if (config.httpPort() >= 0) {
-        this.http = new ObservabilityServer(config.httpPort(), meters,
-            () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions()), recent);
+        try {
+          this.http = new ObservabilityServer(config.httpPort(), meters,
+              () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions()), recent);
+        } catch (java.io.UncheckedIOException e) {
+          throw new java.io.UncheckedIOException(e.getMessage() + " (" + ProcessorConfig.HTTP_PORT + ")", e.getCause());
+        }
       }
     } catch (RuntimeException e) {
       statusProducer.close();

@@ -1,5 +1,6 @@
 package io.cpner.stream;
 
+import io.cpner.stream.documents.DeadLetterExceptionHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;

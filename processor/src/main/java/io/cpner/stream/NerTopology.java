@@ -1,5 +1,14 @@
 package io.cpner.stream;
 
+import io.cpner.stream.control.PrefixStatusReporter;
+import io.cpner.stream.control.PrefixUpdateApplier;
+import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.control.PrefixUpdateStatusSink;
+import io.cpner.stream.control.PrefixUpdateVerifier;
+import io.cpner.stream.documents.BatchingInferenceProcessor;
+import io.cpner.stream.documents.DocumentRouter;
+import io.cpner.stream.observability.NerMetrics;
+import io.cpner.stream.observability.RecentResults;
 import io.cpner.avro.BufferedDocument;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.model.PlmIdentity;
@@ -49,14 +58,14 @@ public final class NerTopology {
     // 2. Decode, validate, resolve the domain's prefix.
     topology.addProcessor(ROUTER,
         () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config.admission(),
-            config.topics().input(), runtime.metrics()), SOURCE);
+            config.topics().input(), runtime.metrics(), BATCHING, DEAD_LETTER_SINK), SOURCE);
     // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay. The buffer
     //    holds at most a few batches: in memory, with the changelog (restored on start) for durability.
     //    Cached: the changelog is written at each commit, so a document tagged before the commit that
     //    follows its arrival costs a tombstone there, not a copy of its text and then a tombstone.
     topology.addProcessor(BATCHING,
         () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config.batching(), config.topics().input(),
-            runtime.metrics(), runtime.recent()),
+            runtime.metrics(), runtime.recent(), RESULTS_SINK, DEAD_LETTER_SINK),
         ROUTER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchingInferenceProcessor.STORE),
         Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)).withCachingEnabled(), BATCHING);
@@ -75,7 +84,7 @@ public final class NerTopology {
             config.topics().control()),
             runtime.prefixes(), runtime.updateStatus(),
             new PrefixStatusReporter(runtime.statusSink(), config.applicationId(), runtime.instance()), config.topics().control(),
-            runtime.metrics()));
+            runtime.metrics()::prefixInstalled));
     return topology;
   }
 }

@@ -6,6 +6,10 @@ import io.cpner.model.PlmLoader;
 import io.cpner.model.PrefixedEncoderGraph.Precision;
 import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.RegistryConfig;
+import io.cpner.stream.control.UpdatePolicy;
+import io.cpner.stream.documents.AdmissionPolicy;
+import io.cpner.stream.documents.BatchPolicy;
+import io.cpner.stream.documents.UnknownDomainPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,31 +29,13 @@ import org.apache.kafka.common.config.types.Password;
  * Every setting of the processor, declared once in {@link #DEFINITION} (key, type, default,
  * validator, documentation), parsed and validated in one place as Kafka's own configs are; a bad
  * value fails at start-up naming the key. Each pipeline stage gets only its part: {@link #topics()},
- * {@link #batching()}, {@link #admission()}, {@link #inference()}, {@link #control()}. Keys starting
+ * {@link #batching()}, {@link #admission()}, {@link #inference()}, {@link #control()} (the update policy). Keys starting
  * with {@code streams.} are passed to Kafka Streams (and through it to every client) without the
  * prefix, e.g. {@code streams.security.protocol=SSL}.
  */
 public final class ProcessorConfig extends AbstractConfig {
   /** The topics the processor reads and writes. */
   public record Topics(String input, String output, String deadLetter, String control, String status) {}
-
-  /**
-   * When the batching stage runs a batch: at {@code maxDocuments} waiting documents, at
-   * {@code maxTokens} waiting word pieces, or when the oldest has waited {@code maxDelayMs}.
-   */
-  public record Batching(int maxDocuments, int maxTokens, long maxDelayMs) {
-    /**
-     * How often the batching stage checks whether its oldest document has waited the maximum delay,
-     * which bounds how far past that delay a batch can start: a fifth of the delay, at most 10 ms. The
-     * poll loop wakes at this period too, since punctuators only run between polls.
-     */
-    public long checkIntervalMs() {
-      return Math.max(1, Math.min(maxDelayMs / 5, 10));
-    }
-  }
-
-  /** What the router admits: texts up to {@code documentMaxChars}, and what happens to unknown domains. */
-  public record Admission(int documentMaxChars, UnknownDomainPolicy unknownDomainPolicy, String fallbackDomain) {}
 
   /** The frozen PLM and the runtime that runs it; {@code configuredThreads} 0 means cores / stream threads. */
   public record Inference(String plm, Path plmCacheDir, EncoderBackend backend, Precision precision, int configuredThreads) {
@@ -59,8 +45,6 @@ public final class ProcessorConfig extends AbstractConfig {
     }
   }
 
-  /** Which control-topic updates install: signed by a trusted key (or unsigned, if allowed), at most {@code maxBytes}. */
-  public record Control(TrustedKeys trustedKeys, boolean allowUnsigned, int maxBytes) {}
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String APPLICATION_ID = "application.id";
@@ -69,9 +53,9 @@ public final class ProcessorConfig extends AbstractConfig {
   public static final String DEAD_LETTER_TOPIC = "topic.dead.letter";
   public static final String CONTROL_TOPIC = "topic.control";
   public static final String STATUS_TOPIC = "topic.prefix.status";
-  public static final String TRUSTED_KEYS = "prefix.updates.trusted.keys";
-  public static final String ALLOW_UNSIGNED = "prefix.updates.allow.unsigned";
-  public static final String UPDATE_MAX_BYTES = "prefix.updates.max.bytes";
+  public static final String TRUSTED_KEYS = UpdatePolicy.TRUSTED_KEYS;
+  public static final String ALLOW_UNSIGNED = UpdatePolicy.ALLOW_UNSIGNED;
+  public static final String UPDATE_MAX_BYTES = UpdatePolicy.MAX_BYTES;
   public static final String REGISTRY_URL = RegistryConfig.URL;
   public static final String REGISTRY_USER_INFO = RegistryConfig.BASIC_AUTH_USER_INFO;
   public static final String REGISTRY_AUTO_REGISTER = RegistryConfig.AUTO_REGISTER;
@@ -156,10 +140,10 @@ public final class ProcessorConfig extends AbstractConfig {
           "Kafka Streams state directory (the batch buffer's local store).");
 
   private final Topics topics;
-  private final Batching batching;
-  private final Admission admission;
+  private final BatchPolicy batching;
+  private final AdmissionPolicy admission;
   private final Inference inference;
-  private final Control control;
+  private final UpdatePolicy control;
   private final DeliveryGuarantee guarantee;
   private final Map<String, Object> streamsOverrides;
 
@@ -184,10 +168,10 @@ public final class ProcessorConfig extends AbstractConfig {
     }
     this.topics = new Topics(getString(INPUT_TOPIC), getString(OUTPUT_TOPIC), getString(DEAD_LETTER_TOPIC),
         getString(CONTROL_TOPIC), getString(STATUS_TOPIC));
-    this.batching = new Batching(getInt(BATCH_MAX_DOCUMENTS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_DELAY_MS));
-    this.admission = new Admission(getInt(DOCUMENT_MAX_CHARS), policy, fallback);
+    this.batching = new BatchPolicy(getInt(BATCH_MAX_DOCUMENTS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_DELAY_MS));
+    this.admission = new AdmissionPolicy(getInt(DOCUMENT_MAX_CHARS), policy, fallback);
     this.inference = new Inference(getString(PLM), Path.of(getString(PLM_CACHE_DIR)), backend, precision, getInt(INFERENCE_THREADS));
-    this.control = new Control(trustedKeys, allowUnsigned, getInt(UPDATE_MAX_BYTES));
+    this.control = new UpdatePolicy(trustedKeys, allowUnsigned, getInt(UPDATE_MAX_BYTES));
     this.guarantee = DeliveryGuarantee.valueOf(getString(GUARANTEE).toUpperCase(java.util.Locale.ROOT));
     Map<String, Object> overrides = new HashMap<>();
     properties.forEach((k, v) -> {
@@ -269,11 +253,11 @@ public final class ProcessorConfig extends AbstractConfig {
     return topics;
   }
 
-  public Batching batching() {
+  public BatchPolicy batching() {
     return batching;
   }
 
-  public Admission admission() {
+  public AdmissionPolicy admission() {
     return admission;
   }
 
@@ -281,7 +265,7 @@ public final class ProcessorConfig extends AbstractConfig {
     return inference;
   }
 
-  public Control control() {
+  public UpdatePolicy control() {
     return control;
   }
 

@@ -1,5 +1,6 @@
-package io.cpner.stream;
+package io.cpner.stream.documents;
 
+import io.cpner.stream.observability.NerMetrics;
 import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
@@ -20,20 +21,24 @@ import org.slf4j.LoggerFactory;
  * domain's prefix. A document that passes goes on to the batching stage keyed by its id; anything
  * else goes to the dead-letter topic with the reason, its source offset and its original bytes.
  */
-final class DocumentRouter implements Processor<byte[], byte[], Object, Object> {
+public final class DocumentRouter implements Processor<byte[], byte[], Object, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(DocumentRouter.class);
 
   private final Deserializer<Document> deserializer;
   private final DocumentValidator validator;
   private final PrefixRegistry prefixes;
   private final DocumentTagger tagger;
-  private final ProcessorConfig.Admission admission;
+  private final AdmissionPolicy admission;
   private final String inputTopic;
   private final NerMetrics metrics;
+  private final String batchingNode;
+  private final String deadLetterNode;
   private ProcessorContext<Object, Object> context;
 
-  DocumentRouter(Deserializer<Document> deserializer, PrefixRegistry prefixes, DocumentTagger tagger,
-      ProcessorConfig.Admission admission, String inputTopic, NerMetrics metrics) {
+  public DocumentRouter(Deserializer<Document> deserializer, PrefixRegistry prefixes, DocumentTagger tagger,
+      AdmissionPolicy admission, String inputTopic, NerMetrics metrics, String batchingNode, String deadLetterNode) {
+    this.batchingNode = batchingNode;
+    this.deadLetterNode = deadLetterNode;
     this.metrics = metrics;
     this.deserializer = deserializer;
     this.validator = new DocumentValidator(admission.documentMaxChars());
@@ -85,7 +90,7 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
         .setInputTimestampMs(record.timestamp())
         .setBufferedAtMs(context.currentSystemTimeMs())
         .build();
-    context.forward(new Record<Object, Object>(doc.getId(), buffered, record.timestamp()), NerTopology.BATCHING);
+    context.forward(new Record<Object, Object>(doc.getId(), buffered, record.timestamp()), batchingNode);
   }
 
   /** The domain whose prefix will tag the document: its own, else the fallback's, if installed. */
@@ -105,6 +110,6 @@ final class DocumentRouter implements Processor<byte[], byte[], Object, Object> 
         source == null ? -1 : source.partition(), source == null ? -1 : source.offset(),
         detail.length() > 300 ? detail.substring(0, 300) + "... (full detail in the dead letter)" : detail);
     DeadLetter letter = DeadLetters.of(reason, detail, source, record.key(), record.value(), record.timestamp());
-    context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), NerTopology.DEAD_LETTER_SINK);
+    context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), deadLetterNode);
   }
 }

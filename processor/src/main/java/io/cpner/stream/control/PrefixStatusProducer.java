@@ -1,6 +1,7 @@
-package io.cpner.stream;
+package io.cpner.stream.control;
 
 import io.cpner.avro.PrefixUpdateStatusRecord;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,17 +22,21 @@ public final class PrefixStatusProducer implements PrefixUpdateStatusSink, AutoC
   private final KafkaProducer<String, PrefixUpdateStatusRecord> producer;
   private final String topic;
 
-  PrefixStatusProducer(ProcessorConfig config, Serializer<PrefixUpdateStatusRecord> serializer) {
+  /**
+   * @param clientSettings the streams clients' own settings (security), applied last
+   */
+  public PrefixStatusProducer(String bootstrapServers, String clientId, Map<String, Object> clientSettings, String topic,
+      Serializer<PrefixUpdateStatusRecord> serializer) {
     Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-prefix-status");
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     // the caller is the global stream thread: never wait a minute for metadata
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-    props.putAll(config.streamsOverrides());
+    props.putAll(clientSettings);
     this.producer = new KafkaProducer<>(props, new StringSerializer(), serializer);
-    this.topic = config.topics().status();
+    this.topic = topic;
   }
 
   @Override

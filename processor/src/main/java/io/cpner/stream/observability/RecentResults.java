@@ -1,4 +1,4 @@
-package io.cpner.stream;
+package io.cpner.stream.observability;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

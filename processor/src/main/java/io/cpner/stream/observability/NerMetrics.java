@@ -1,5 +1,6 @@
-package io.cpner.stream;
+package io.cpner.stream.observability;
 
+import io.cpner.stream.control.PrefixUpdateStatus;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.prefix.PrefixRegistry;
 import io.micrometer.core.instrument.Counter;
@@ -47,27 +48,27 @@ public final class NerMetrics {
     return registry;
   }
 
-  void documentIn() {
+  public void documentIn() {
     documentsIn.increment();
   }
 
-  void deadLetter(DeadLetterReason reason) {
+  public void deadLetter(DeadLetterReason reason) {
     Counter.builder("cpner.dead.letters").tag("reason", reason.name()).description("Inputs sent to the dead-letter topic")
         .register(registry).increment();
   }
 
-  void batch(int documents, long nanos) {
+  public void batch(int documents, long nanos) {
     batchSize.record(documents);
     forward.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  void result(String domain, long latencyMs) {
+  public void result(String domain, long latencyMs) {
     Counter.builder("cpner.results").tag("domain", domain).description("Results emitted").register(registry).increment();
     latency.record(Math.max(0, latencyMs), TimeUnit.MILLISECONDS);
   }
 
   /** Publishes each installed domain's prefix version and the control topic's applied/rejected counts. */
-  void watch(PrefixRegistry prefixes, PrefixUpdateStatus status) {
+  public void watch(PrefixRegistry prefixes, PrefixUpdateStatus status) {
     FunctionCounter.builder("cpner.prefix.updates.applied", status, PrefixUpdateStatus::appliedCount)
         .description("Control-topic updates installed").register(registry);
     for (PrefixUpdateStatus.Rejection reason : PrefixUpdateStatus.Rejection.values()) {
@@ -79,7 +80,7 @@ public final class NerMetrics {
   }
 
   /** Called when a domain's prefix is installed: from then on its version is a gauge. */
-  void prefixInstalled(String domain) {
+  public void prefixInstalled(String domain) {
     PrefixRegistry p = prefixes;
     if (p != null) {
       Gauge.builder("cpner.prefix.version", p, r -> r.installedVersion(domain)).tag("domain", domain)

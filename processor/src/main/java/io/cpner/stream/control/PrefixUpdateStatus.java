@@ -1,4 +1,4 @@
-package io.cpner.stream;
+package io.cpner.stream.control;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,21 +1,21 @@
-package io.cpner.stream;
+package io.cpner.stream.control;
 
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.avro.PrefixUpdateRejection;
 import io.cpner.avro.PrefixUpdateStatusRecord;
-import io.cpner.stream.PrefixUpdateStatus.Rejection;
+import io.cpner.stream.control.PrefixUpdateStatus.Rejection;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
  * Builds the {@link PrefixUpdateStatusRecord} of one control-topic record (this instance's
  * application id and name, the record's coordinates, the decision) and sends it to the sink.
  */
-final class PrefixStatusReporter {
+public final class PrefixStatusReporter {
   private final PrefixUpdateStatusSink sink;
   private final String applicationId;
   private final String instance;
 
-  PrefixStatusReporter(PrefixUpdateStatusSink sink, String applicationId, String instance) {
+  public PrefixStatusReporter(PrefixUpdateStatusSink sink, String applicationId, String instance) {
     this.sink = sink;
     this.applicationId = applicationId;
     this.instance = instance;

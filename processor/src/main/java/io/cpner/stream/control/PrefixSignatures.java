@@ -1,4 +1,4 @@
-package io.cpner.stream;
+package io.cpner.stream.control;
 
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.avro.SourceDomain;

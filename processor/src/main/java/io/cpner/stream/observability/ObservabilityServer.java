@@ -1,4 +1,4 @@
-package io.cpner.stream;
+package io.cpner.stream.observability;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -45,7 +45,7 @@ public final class ObservabilityServer implements AutoCloseable {
     try {
       this.server = HttpServer.create(new InetSocketAddress(port), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on HTTP port " + port + " (" + ProcessorConfig.HTTP_PORT + ")", e);
+      throw new UncheckedIOException("cannot listen on HTTP port " + port, e);
     }
     server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
     server.createContext("/health", exchange -> sendHealth(exchange, health.get(), health.get().live()));

@@ -1,4 +1,4 @@
-package io.cpner.stream;
+package io.cpner.stream.documents;
 
 /** What happens to a document whose domain has no installed prefix. */
 public enum UnknownDomainPolicy {

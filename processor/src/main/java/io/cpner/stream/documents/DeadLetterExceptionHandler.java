@@ -1,4 +1,4 @@
-package io.cpner.stream;
+package io.cpner.stream.documents;
 
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;

@@ -1,12 +1,12 @@
-package io.cpner.stream;
+package io.cpner.stream.control;
 
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixRegistry;
-import io.cpner.stream.PrefixUpdateStatus.Rejection;
-import io.cpner.stream.PrefixUpdateVerifier.Passed;
-import io.cpner.stream.PrefixUpdateVerifier.Refused;
-import io.cpner.stream.PrefixUpdateVerifier.Verdict;
+import io.cpner.stream.control.PrefixUpdateStatus.Rejection;
+import io.cpner.stream.control.PrefixUpdateVerifier.Passed;
+import io.cpner.stream.control.PrefixUpdateVerifier.Refused;
+import io.cpner.stream.control.PrefixUpdateVerifier.Verdict;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * reported too. Only installed updates enter the store; on start-up its contents are checked and
  * installed again (counted and logged, not reported: they were reported when they arrived).
  */
-final class PrefixUpdateApplier implements Processor<byte[], byte[], Void, Void> {
-  private final NerMetrics metrics;
-  static final String STORE = "prefix-updates";
+public final class PrefixUpdateApplier implements Processor<byte[], byte[], Void, Void> {
+  private final Consumer<String> onInstalled;
+  public static final String STORE = "prefix-updates";
   private static final Logger LOG = LoggerFactory.getLogger(PrefixUpdateApplier.class);
 
   private final PrefixUpdateVerifier verifier;
@@ -39,9 +40,9 @@ final class PrefixUpdateApplier implements Processor<byte[], byte[], Void, Void>
   private ProcessorContext<Void, Void> context;
   private KeyValueStore<byte[], byte[]> store;
 
-  PrefixUpdateApplier(PrefixUpdateVerifier verifier, PrefixRegistry registry, PrefixUpdateStatus status,
-      PrefixStatusReporter reporter, String topic, NerMetrics metrics) {
-    this.metrics = metrics;
+  public PrefixUpdateApplier(PrefixUpdateVerifier verifier, PrefixRegistry registry, PrefixUpdateStatus status,
+      PrefixStatusReporter reporter, String topic, Consumer<String> onInstalled) {
+    this.onInstalled = onInstalled;
     this.verifier = verifier;
     this.registry = registry;
     this.status = status;
@@ -94,7 +95,7 @@ final class PrefixUpdateApplier implements Processor<byte[], byte[], Void, Void>
       return false;
     }
     status.applied();
-    metrics.prefixInstalled(prefix.domain());
+    onInstalled.accept(prefix.domain());
     String detail = "installed prefix '" + prefix.domain() + "' v" + prefix.version() + " (" + prefix.metadata().kind() + ", P="
         + prefix.prefixLength() + ", " + prefix.labels().size() + " labels, " + signedBy(passed.update()) + ")";
     LOG.info("{} from {}{}", detail, where, at(source));

@@ -1,5 +1,7 @@
-package io.cpner.stream;
+package io.cpner.stream.documents;
 
+import io.cpner.stream.observability.NerMetrics;
+import io.cpner.stream.observability.RecentResults;
 import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.EntitySpan;
@@ -30,21 +32,25 @@ import org.slf4j.LoggerFactory;
  * result is keyed by document id and keeps the input's timestamp. If a batch fails, its documents
  * are retried one by one, so one poison document goes to the dead-letter topic and the rest flow.
  */
-final class BatchingInferenceProcessor implements Processor<String, BufferedDocument, Object, Object> {
-  static final String STORE = "batch-buffer";
+public final class BatchingInferenceProcessor implements Processor<String, BufferedDocument, Object, Object> {
+  public static final String STORE = "batch-buffer";
   private static final Logger LOG = LoggerFactory.getLogger(BatchingInferenceProcessor.class);
 
   private final DocumentTagger tagger;
   private final PrefixRegistry prefixes;
-  private final ProcessorConfig.Batching batching;
+  private final BatchPolicy batching;
   private final String inputTopic;
   private final NerMetrics metrics;
   private final RecentResults recent;
+  private final String resultsNode;
+  private final String deadLetterNode;
   private ProcessorContext<Object, Object> context;
   private BatchBuffer buffer;
 
-  BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, ProcessorConfig.Batching batching, String inputTopic,
-      NerMetrics metrics, RecentResults recent) {
+  public BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, BatchPolicy batching, String inputTopic,
+      NerMetrics metrics, RecentResults recent, String resultsNode, String deadLetterNode) {
+    this.resultsNode = resultsNode;
+    this.deadLetterNode = deadLetterNode;
     this.metrics = metrics;
     this.recent = recent;
     this.tagger = tagger;
@@ -145,7 +151,7 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
           .setModel(tagger.modelId())
           .setTimings(new Timings(doc.getInputTimestampMs(), doc.getBufferedAtMs(), now, docs.size(), forwardMs))
           .build();
-      context.forward(new Record<Object, Object>(doc.getId(), result, doc.getInputTimestampMs()), NerTopology.RESULTS_SINK);
+      context.forward(new Record<Object, Object>(doc.getId(), result, doc.getInputTimestampMs()), resultsNode);
       metrics.result(doc.getDomain(), now - doc.getInputTimestampMs());
       recent.add(new RecentResults.Item(doc.getId(), doc.getDomain(), used.get(i).version(), doc.getText(),
           entities.get(i).stream().map(e -> new RecentResults.Span(e.text(), e.type(), e.start(), e.end(), (float) e.score()))
@@ -160,6 +166,6 @@ final class BatchingInferenceProcessor implements Processor<String, BufferedDocu
     var letter = DeadLetters.of(reason, detail, inputTopic, doc.getSourcePartition(), doc.getSourceOffset(),
         doc.getId().getBytes(java.nio.charset.StandardCharsets.UTF_8), null, doc.getInputTimestampMs());
     context.forward(new Record<Object, Object>(doc.getId().getBytes(java.nio.charset.StandardCharsets.UTF_8), letter,
-        doc.getInputTimestampMs()), NerTopology.DEAD_LETTER_SINK);
+        doc.getInputTimestampMs()), deadLetterNode);
   }
 }

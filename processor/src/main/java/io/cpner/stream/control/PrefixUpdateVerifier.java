@@ -1,4 +1,4 @@
-package io.cpner.stream;
+package io.cpner.stream.control;
 
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.model.PlmIdentity;
@@ -6,7 +6,7 @@ import io.cpner.model.Sha256;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.NonFiniteValueException;
 import io.cpner.prefix.TrustedKeys;
-import io.cpner.stream.PrefixUpdateStatus.Rejection;
+import io.cpner.stream.control.PrefixUpdateStatus.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.Optional;
@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * names and shapes, labels, PLM). Whether its version is newer than the installed one is for the
  * {@link io.cpner.prefix.PrefixRegistry} to say.
  */
-final class PrefixUpdateVerifier {
+public final class PrefixUpdateVerifier {
   /** The outcome for one record. */
   sealed interface Verdict permits Passed, Refused {}
 
@@ -36,7 +36,7 @@ final class PrefixUpdateVerifier {
   private final int maxBytes;
   private final String topic;
 
-  PrefixUpdateVerifier(Deserializer<PrefixUpdate> deserializer, PlmIdentity plm, ProcessorConfig.Control control, String topic) {
+  public PrefixUpdateVerifier(Deserializer<PrefixUpdate> deserializer, PlmIdentity plm, UpdatePolicy control, String topic) {
     this.deserializer = deserializer;
     this.plm = plm;
     this.trustedKeys = control.trustedKeys();
@@ -53,7 +53,7 @@ final class PrefixUpdateVerifier {
   Verdict check(byte[] key, byte[] value, String where) {
     if (value.length > maxBytes) {
       return new Refused(Rejection.OVERSIZED, "record of " + value.length + " bytes is larger than "
-          + ProcessorConfig.UPDATE_MAX_BYTES + "=" + maxBytes, null);
+          + UpdatePolicy.MAX_BYTES + "=" + maxBytes, null);
     }
     PrefixUpdate update;
     try {
@@ -83,7 +83,7 @@ final class PrefixUpdateVerifier {
   private Optional<Refused> authenticate(PrefixUpdate update) {
     if (update.getSignature() == null) {
       return allowUnsigned ? Optional.empty()
-          : refused(Rejection.UNSIGNED, "the update has no signature and " + ProcessorConfig.ALLOW_UNSIGNED + " is false", update);
+          : refused(Rejection.UNSIGNED, "the update has no signature and " + UpdatePolicy.ALLOW_UNSIGNED + " is false", update);
     }
     String keyId = update.getKeyId();
     if (keyId == null) {

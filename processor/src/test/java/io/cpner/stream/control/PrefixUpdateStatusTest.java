@@ -1,4 +1,4 @@
-package io.cpner.stream;
+package io.cpner.stream.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
