@@ -28,10 +28,10 @@ import org.apache.kafka.common.serialization.Deserializer;
 public final class AvroRecordDeserializer<T extends SpecificRecord> implements Deserializer<T> {
   private final Schema readerSchema;
   private final SpecificData model;
-  private final SchemaRegistryClient client;
+  private final SchemaRegistry client;
   private final ConcurrentMap<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
 
-  public AvroRecordDeserializer(Schema readerSchema, SpecificData model, SchemaRegistryClient client) {
+  public AvroRecordDeserializer(Schema readerSchema, SpecificData model, SchemaRegistry client) {
     this.readerSchema = readerSchema;
     this.model = model;
     this.client = client;

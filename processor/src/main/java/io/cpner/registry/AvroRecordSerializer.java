@@ -25,10 +25,10 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class AvroRecordSerializer<T extends SpecificRecord> implements Serializer<T> {
   private final Schema schema;
   private final DatumWriter<T> writer;
-  private final SchemaRegistryClient client;
+  private final SchemaRegistry client;
   private final boolean isKey;
 
-  public AvroRecordSerializer(Schema schema, SpecificData model, SchemaRegistryClient client, boolean isKey) {
+  public AvroRecordSerializer(Schema schema, SpecificData model, SchemaRegistry client, boolean isKey) {
     this.schema = schema;
     this.writer = new SpecificDatumWriter<>(schema, model);
     this.client = client;
@@ -59,7 +59,7 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Ser
     try {
       return client.schemaId(subject, schema);
     } catch (SchemaRegistryException e) {
-      if (!client.config().autoRegister() && e.isNotFound()) {
+      if (!client.autoRegister() && e.isNotFound()) {
         throw new SerializationException(
             "Schema " + schema.getFullName() + " is not registered under subject " + subject + " and "
                 + RegistryConfig.AUTO_REGISTER + " is false: register it first (" + e.getMessage() + ")", e);

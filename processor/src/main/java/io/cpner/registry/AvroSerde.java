@@ -14,7 +14,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@link AvroRecordDeserializer} for the contract of each direction.
  *
  * <p>Everything is given to the constructor: {@link #configure} is not used, and {@link #close}
- * leaves the shared {@link SchemaRegistryClient} alone. Thread-safe.
+ * leaves the shared {@link SchemaRegistry} alone. Thread-safe.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final Class<T> type;
@@ -23,7 +23,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final AvroRecordDeserializer<T> deserializer;
 
   /** A serde for the generated class {@code type}, for keys when {@code isKey}, else for values. */
-  public AvroSerde(Class<T> type, SchemaRegistryClient client, boolean isKey) {
+  public AvroSerde(Class<T> type, SchemaRegistry client, boolean isKey) {
     SpecificData model = SpecificData.getForClass(type);
     Schema classSchema = model.getSchema(type);
     if (classSchema.getType() != Schema.Type.RECORD) {
@@ -38,7 +38,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   }
 
   /** A serde for the generated class {@code type}, e.g. {@code AvroSerde.forClass(Document.class, client, false)}. */
-  public static <T extends SpecificRecord> AvroSerde<T> forClass(Class<T> type, SchemaRegistryClient client, boolean isKey) {
+  public static <T extends SpecificRecord> AvroSerde<T> forClass(Class<T> type, SchemaRegistry client, boolean isKey) {
     return new AvroSerde<>(type, client, isKey);
   }
 

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * failure is a {@link SchemaRegistryException} carrying the HTTP status and the registry's
  * {@code error_code} and {@code message}.
  */
-public final class SchemaRegistryClient {
+public final class SchemaRegistryClient implements SchemaRegistry {
   /** The registry's own media type, sent as {@code Content-Type} and preferred in {@code Accept}. */
   public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final String ACCEPT =
@@ -64,6 +64,11 @@ public final class SchemaRegistryClient {
         .build();
   }
 
+  @Override
+  public boolean autoRegister() {
+    return config.autoRegister();
+  }
+
   /** The configuration this client was built with. */
   public RegistryConfig config() {
     return config;
@@ -73,6 +78,7 @@ public final class SchemaRegistryClient {
    * The id of {@code schema} under {@code subject}: registered when {@link RegistryConfig#autoRegister()}
    * is on, else looked up (and a {@link SchemaRegistryException} with status 404 when it is not registered).
    */
+  @Override
   public int schemaId(String subject, Schema schema) {
     return config.autoRegister() ? register(subject, schema) : lookup(subject, schema);
   }
@@ -110,6 +116,7 @@ public final class SchemaRegistryClient {
   }
 
   /** The schema with global id {@code id} ({@code GET /schemas/ids/{id}}); 404 / 40403 when unknown. */
+  @Override
   public Schema schemaById(int id) {
     Schema cached = schemasById.get(id);
     if (cached != null) {

@@ -27,15 +27,18 @@ public final class NerStreamsApp implements AutoCloseable {
   private final KafkaStreams streams;
 
   public NerStreamsApp(ProcessorConfig config, TopicSerdes serdes, NerTopology.Runtime runtime) {
-    this.streams = new KafkaStreams(NerTopology.build(config, serdes, runtime), streamsProperties(config));
+    this.streams = new KafkaStreams(NerTopology.build(config, serdes, runtime), streamsProperties(config, serdes));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
   }
 
-  /** The Kafka Streams settings derived from the processor's configuration, then its {@code streams.*} overrides. */
-  public static Properties streamsProperties(ProcessorConfig config) {
+  /**
+   * The Kafka Streams settings derived from the processor's configuration, then its {@code streams.*}
+   * overrides; the dead-letter exception handler writes with {@code serdes}.
+   */
+  public static Properties streamsProperties(ProcessorConfig config, TopicSerdes serdes) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -52,7 +55,7 @@ public final class NerStreamsApp implements AutoCloseable {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
     p.put(DeadLetterExceptionHandler.DEAD_LETTER_TOPIC, config.topics().deadLetter());
-    config.registryConfig().toMap().forEach(p::put);
+    p.put(DeadLetterExceptionHandler.DEAD_LETTER_SERIALIZER, serdes.deadLetter().serializer());
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     // Under exactly-once a transaction's first write to a partition whose previous transaction is

@@ -6,7 +6,7 @@ import io.cpner.avro.NerResult;
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.avro.PrefixUpdateStatusRecord;
 import io.cpner.registry.AvroSerde;
-import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.registry.SchemaRegistry;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -19,7 +19,7 @@ public record TopicSerdes(
     Serde<PrefixUpdateStatusRecord> prefixStatus) {
 
   /** Value serdes in the Confluent wire format through the given registry (subjects {@code <topic>-value}). */
-  public static TopicSerdes fromRegistry(SchemaRegistryClient client) {
+  public static TopicSerdes fromRegistry(SchemaRegistry client) {
     return new TopicSerdes(AvroSerde.forClass(Document.class, client, false), AvroSerde.forClass(NerResult.class, client, false),
         AvroSerde.forClass(DeadLetter.class, client, false), AvroSerde.forClass(PrefixUpdate.class, client, false),
         AvroSerde.forClass(PrefixUpdateStatusRecord.class, client, false));

@@ -2,9 +2,6 @@ package io.cpner.stream.documents;
 
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
-import io.cpner.registry.AvroSerde;
-import io.cpner.registry.RegistryConfig;
-import io.cpner.registry.SchemaRegistryClient;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,11 +19,14 @@ import org.slf4j.LoggerFactory;
  * too large or impossible to serialize) turns the input record into a {@code PROCESSING_ERROR}
  * dead letter, with its source coordinates and original bytes, and processing resumes. A poison pill
  * never stops the application and nothing disappears silently. Configured by Kafka Streams from the
- * streams properties: {@link #DEAD_LETTER_TOPIC} and the schema registry keys.
+ * streams properties: {@link #DEAD_LETTER_TOPIC} and {@link #DEAD_LETTER_SERIALIZER}, the application's
+ * own dead-letter serializer (so its schema registry and cache).
  */
 public final class DeadLetterExceptionHandler implements ProcessingExceptionHandler, ProductionExceptionHandler {
   /** The streams property naming the dead-letter topic for this handler. */
   public static final String DEAD_LETTER_TOPIC = "cpner.dead.letter.topic";
+  /** The streams property holding the {@code Serializer<DeadLetter>} instance this handler writes with. */
+  public static final String DEAD_LETTER_SERIALIZER = "cpner.dead.letter.serializer";
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
 
   private String topic;
@@ -39,8 +39,13 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
       throw new IllegalArgumentException(DEAD_LETTER_TOPIC + " is required by " + getClass().getSimpleName());
     }
     this.topic = name.toString();
-    this.serializer = AvroSerde.forClass(DeadLetter.class, new SchemaRegistryClient(RegistryConfig.fromMap(configs)), false)
-        .serializer();
+    if (!(configs.get(DEAD_LETTER_SERIALIZER) instanceof Serializer<?> given)) {
+      throw new IllegalArgumentException(DEAD_LETTER_SERIALIZER + " must hold the application's Serializer<DeadLetter>, found "
+          + configs.get(DEAD_LETTER_SERIALIZER));
+    }
+    @SuppressWarnings("unchecked")
+    Serializer<DeadLetter> typed = (Serializer<DeadLetter>) given;
+    this.serializer = typed;
   }
 
   @Override

@@ -59,7 +59,7 @@ class NerTopologyPrefixSecurityTest extends TopologyTestBase {
     all.put(ProcessorConfig.TRUSTED_KEYS, trusted.toString());
     all.put(ProcessorConfig.ALLOW_UNSIGNED, false);
     all.putAll(settings);
-    TopologyHarness t = new TopologyHarness(all, serdes, plm, engine, stateDir, registry.url());
+    TopologyHarness t = new TopologyHarness(all, serdes, plm, engine, stateDir);
     t.publish(signed(update(capitalised, "news", 1)));
     assertEquals(1, t.status.appliedCount(), t.status.lastRejection());
     assertEquals(accepted("news", 1, "installed prefix 'news' v1 (TRAINED, P=0, 3 labels, signed by 'release')", "release", 0),

@@ -17,12 +17,9 @@ import io.cpner.inference.DocumentTagger;
 import io.cpner.inference.Entity;
 import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
-import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
-import io.cpner.ops.embedded.SharedKafka;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixRegistry;
-import io.cpner.registry.RegistryConfig;
-import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.registry.InMemorySchemaRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +38,8 @@ import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The whole topology of {@link NerTopology#build} in a {@link TopologyTestDriver}, with the
- * application's real Kafka Streams settings, real schema-registry serdes and the real model: typed
+ * application's real Kafka Streams settings, its Avro serdes in the schema-registry wire format (over
+ * an in-memory registry) and the real model: typed
  * input topics (documents as raw wire bytes, prefix updates), typed output topics, and helpers that
  * compare results exactly.
  */
@@ -73,12 +71,12 @@ final class TopologyHarness implements AutoCloseable {
 
   /**
    * Builds the topology with the given settings over the defaults of the tests (topic names above,
-   * the registry's URL, a private state directory, unsigned prefix updates allowed).
+   * a private state directory, unsigned prefix updates allowed).
    */
-  TopologyHarness(Map<String, ?> settings, TopicSerdes serdes, Plm plm, DocumentTagger tagger, Path stateDir, String registryUrl) {
+  TopologyHarness(Map<String, ?> settings, TopicSerdes serdes, Plm plm, DocumentTagger tagger, Path stateDir) {
     Map<String, Object> all = new HashMap<>();
     all.put(ProcessorConfig.BOOTSTRAP_SERVERS, "unused:9092");
-    all.put(ProcessorConfig.REGISTRY_URL, registryUrl);
+    all.put(ProcessorConfig.REGISTRY_URL, "http://unused:8081"); // the serdes use an in-memory registry
     all.put(ProcessorConfig.STATE_DIR, stateDir.toString());
     all.put(ProcessorConfig.INPUT_TOPIC, INPUT);
     all.put(ProcessorConfig.OUTPUT_TOPIC, OUTPUT);
@@ -93,22 +91,16 @@ final class TopologyHarness implements AutoCloseable {
     NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, INSTANCE, metrics,
         new RecentResults(50));
     metrics.watch(prefixes, status);
-    this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config), START);
+    this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config, serdes), START);
     this.documents = driver.createInputTopic(INPUT, new ByteArraySerializer(), new ByteArraySerializer());
     this.control = driver.createInputTopic(CONTROL, new StringSerializer(), serdes.prefixUpdate().serializer());
     this.results = driver.createOutputTopic(OUTPUT, new StringDeserializer(), serdes.result().deserializer());
     this.deadLetters = driver.createOutputTopic(DEAD_LETTERS, new ByteArrayDeserializer(), serdes.deadLetter().deserializer());
   }
 
-  /** A registry of its own for a test class (schema topic named after it), on the JVM's shared broker. */
-  static EmbeddedSchemaRegistry startRegistry(Class<?> testClass) {
-    return EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(SharedKafka.get().bootstrapServers())
-        .withTopic("_schemas-" + testClass.getSimpleName()));
-  }
-
-  /** The application's serdes over that registry. */
-  static TopicSerdes serdes(EmbeddedSchemaRegistry registry) {
-    return TopicSerdes.fromRegistry(new SchemaRegistryClient(RegistryConfig.of(registry.url())));
+  /** The application's serdes over a registry of their own, in memory. */
+  static TopicSerdes serdes() {
+    return TopicSerdes.fromRegistry(new InMemorySchemaRegistry());
   }
 
   static Document document(String id, String domain, String text) {

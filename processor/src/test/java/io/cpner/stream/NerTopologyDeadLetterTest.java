@@ -57,7 +57,7 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
       }
     };
     try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 1), serdes, plm, crashing,
-        stateDir, registry.url())) {
+        stateDir)) {
       t.publish(update(capitalised, "news", 1));
       Document crash = document("crash", "news", "This CRASH is unexpected.");
       Document fine = document("fine", "news", "Alice met Bob.");
@@ -126,7 +126,7 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
   @Test
   void shouldRouteEveryKindOfBadRecordToDeadLettersAndKeepTaggingValidOnes() {
     try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 1,
-        ProcessorConfig.DOCUMENT_MAX_CHARS, MAX_CHARS), serdes, plm, engine, stateDir, registry.url())) {
+        ProcessorConfig.DOCUMENT_MAX_CHARS, MAX_CHARS), serdes, plm, engine, stateDir)) {
       // given the news prefix, and one bad record of each kind, then a valid document (offsets 0..8)
       t.publish(update(capitalised, "news", 1));
       byte[] garbage = utf8("this is not a Document");
@@ -186,7 +186,7 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
   @Test
   void shouldDeadLetterUnknownDomainWhenTheFallbackHasNoPrefixEither() {
     try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.UNKNOWN_DOMAIN_POLICY, "FALLBACK",
-        ProcessorConfig.FALLBACK_DOMAIN, "general"), serdes, plm, engine, stateDir, registry.url())) {
+        ProcessorConfig.FALLBACK_DOMAIN, "general"), serdes, plm, engine, stateDir)) {
       // given only a news prefix; the fallback 'general' has none
       t.publish(update(capitalised, "news", 1));
 
@@ -207,7 +207,7 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
   void shouldDeadLetterADocumentWhoseTaggingFailsAndTagTheRestOfItsBatch() {
     FailingOnMarker tagger = new FailingOnMarker("POISON");
     try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 3), serdes, plm, tagger,
-        stateDir, registry.url())) {
+        stateDir)) {
       // given a batch whose middle document cannot be tagged
       t.publish(update(capitalised, "news", 4));
       Document before = document("ok-1", "news", "Alice met Bob.");

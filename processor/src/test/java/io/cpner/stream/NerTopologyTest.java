@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class NerTopologyTest extends TopologyTestBase {
 
   private TopologyHarness harness(Map<String, ?> settings) {
-    return new TopologyHarness(settings, serdes, plm, engine, stateDir, registry.url());
+    return new TopologyHarness(settings, serdes, plm, engine, stateDir);
   }
 
   private static List<Entity> alone(Document doc, DomainPrefix prefix) {
