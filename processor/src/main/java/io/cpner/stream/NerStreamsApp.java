@@ -1,6 +1,7 @@
 package io.cpner.stream;
 
 import io.cpner.stream.documents.DeadLetterExceptionHandler;
+import io.cpner.stream.documents.DeadLetters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -27,7 +28,8 @@ public final class NerStreamsApp implements AutoCloseable {
   private final KafkaStreams streams;
 
   public NerStreamsApp(ProcessorConfig config, TopicSerdes serdes, NerTopology.Runtime runtime) {
-    this.streams = new KafkaStreams(NerTopology.build(config, serdes, runtime), streamsProperties(config, serdes));
+    this.streams = new KafkaStreams(NerTopology.build(config, serdes, runtime),
+        streamsProperties(config, serdes, new DeadLetters(runtime.metrics())));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -36,9 +38,10 @@ public final class NerStreamsApp implements AutoCloseable {
 
   /**
    * The Kafka Streams settings derived from the processor's configuration, then its {@code streams.*}
-   * overrides; the dead-letter exception handler writes with {@code serdes}.
+   * overrides; the dead-letter exception handler counts and builds with {@code deadLetters} and
+   * writes with {@code serdes}.
    */
-  public static Properties streamsProperties(ProcessorConfig config, TopicSerdes serdes) {
+  public static Properties streamsProperties(ProcessorConfig config, TopicSerdes serdes, DeadLetters deadLetters) {
     Properties p = new Properties();
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -56,6 +59,7 @@ public final class NerStreamsApp implements AutoCloseable {
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
     p.put(DeadLetterExceptionHandler.DEAD_LETTER_TOPIC, config.topics().deadLetter());
     p.put(DeadLetterExceptionHandler.DEAD_LETTER_SERIALIZER, serdes.deadLetter().serializer());
+    p.put(DeadLetterExceptionHandler.DEAD_LETTERS, deadLetters);
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     // Under exactly-once a transaction's first write to a partition whose previous transaction is

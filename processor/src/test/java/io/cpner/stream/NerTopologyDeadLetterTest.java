@@ -75,6 +75,8 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
       assertTrue(t.deadLetters.isEmpty());
       assertEquals("fine", t.nextResult().key());
       assertTrue(t.results.isEmpty());
+      // and the metrics count it like every other dead letter
+      assertEquals(1.0, t.metrics.registry().get("cpner.dead.letters").tag("reason", "PROCESSING_ERROR").counter().count());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.cpner.stream;
 
 import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.documents.DeadLetters;
 import io.cpner.stream.control.PrefixUpdates;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
@@ -91,7 +92,7 @@ final class TopologyHarness implements AutoCloseable {
     NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, INSTANCE, metrics,
         new RecentResults(50));
     metrics.watch(prefixes, status);
-    this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config, serdes), START);
+    this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config, serdes, new DeadLetters(metrics)), START);
     this.documents = driver.createInputTopic(INPUT, new ByteArraySerializer(), new ByteArraySerializer());
     this.control = driver.createInputTopic(CONTROL, new StringSerializer(), serdes.prefixUpdate().serializer());
     this.results = driver.createOutputTopic(OUTPUT, new StringDeserializer(), serdes.result().deserializer());

@@ -41,6 +41,7 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   private final BatchPolicy batching;
   private final String inputTopic;
   private final NerMetrics metrics;
+  private final DeadLetters deadLetters;
   private final RecentResults recent;
   private final String resultsNode;
   private final String deadLetterNode;
@@ -52,6 +53,7 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
     this.resultsNode = resultsNode;
     this.deadLetterNode = deadLetterNode;
     this.metrics = metrics;
+    this.deadLetters = new DeadLetters(metrics);
     this.recent = recent;
     this.tagger = tagger;
     this.prefixes = prefixes;
@@ -160,12 +162,9 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   }
 
   private void deadLetter(BufferedDocument doc, DeadLetterReason reason, String detail) {
-    metrics.deadLetter(reason);
-    LOG.warn("dead letter {} for document '{}' from {}-{}@{}: {}", reason, doc.getId(), inputTopic, doc.getSourcePartition(),
-        doc.getSourceOffset(), detail);
-    var letter = DeadLetters.of(reason, detail, inputTopic, doc.getSourcePartition(), doc.getSourceOffset(),
-        doc.getId().getBytes(java.nio.charset.StandardCharsets.UTF_8), null, doc.getInputTimestampMs());
-    context.forward(new Record<Object, Object>(doc.getId().getBytes(java.nio.charset.StandardCharsets.UTF_8), letter,
-        doc.getInputTimestampMs()), deadLetterNode);
+    byte[] id = doc.getId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    var letter = deadLetters.of(reason, detail, inputTopic, doc.getSourcePartition(),
+        doc.getSourceOffset(), id, null, doc.getInputTimestampMs());
+    context.forward(new Record<Object, Object>(id, letter, doc.getInputTimestampMs()), deadLetterNode);
   }
 }

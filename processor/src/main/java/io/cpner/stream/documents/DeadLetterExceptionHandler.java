@@ -27,10 +27,13 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
   public static final String DEAD_LETTER_TOPIC = "cpner.dead.letter.topic";
   /** The streams property holding the {@code Serializer<DeadLetter>} instance this handler writes with. */
   public static final String DEAD_LETTER_SERIALIZER = "cpner.dead.letter.serializer";
+  /** The streams property holding the {@link DeadLetters} instance that counts and builds its dead letters. */
+  public static final String DEAD_LETTERS = "cpner.dead.letters";
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterExceptionHandler.class);
 
   private String topic;
   private Serializer<DeadLetter> serializer;
+  private DeadLetters deadLetters;
 
   @Override
   public void configure(Map<String, ?> configs) {
@@ -46,6 +49,10 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
     @SuppressWarnings("unchecked")
     Serializer<DeadLetter> typed = (Serializer<DeadLetter>) given;
     this.serializer = typed;
+    if (!(configs.get(DEAD_LETTERS) instanceof DeadLetters letters)) {
+      throw new IllegalArgumentException(DEAD_LETTERS + " must hold the application's DeadLetters, found " + configs.get(DEAD_LETTERS));
+    }
+    this.deadLetters = letters;
   }
 
   @Override
@@ -77,7 +84,7 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
   }
 
   private List<ProducerRecord<byte[], byte[]>> deadLetter(ErrorHandlerContext context, String detail) {
-    DeadLetter letter = DeadLetters.of(DeadLetterReason.PROCESSING_ERROR, detail, context.topic(), context.partition(),
+    DeadLetter letter = deadLetters.of(DeadLetterReason.PROCESSING_ERROR, detail, context.topic(), context.partition(),
         context.offset(), context.sourceRawKey(), context.sourceRawValue(), context.timestamp());
     return List.of(new ProducerRecord<>(topic, null, context.timestamp(), context.sourceRawKey(),
         serializer.serialize(topic, letter)));

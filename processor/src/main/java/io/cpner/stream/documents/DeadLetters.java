@@ -2,15 +2,37 @@ package io.cpner.stream.documents;
 
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
+import io.cpner.stream.observability.NerMetrics;
 import java.nio.ByteBuffer;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Builds dead-letter records: the reason, a detail, the source coordinates and the original bytes. */
-final class DeadLetters {
-  private DeadLetters() {}
+/**
+ * The one place an input becomes a dead letter, whichever stage rejects it (the router, the batching
+ * stage, the exception handler): it is counted by reason, logged with where it came from, and built
+ * with the reason, a detail, the source coordinates and the original bytes. The caller sends it.
+ */
+public final class DeadLetters {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+  private static final int LOGGED_DETAIL_CHARS = 300;
 
-  static DeadLetter of(DeadLetterReason reason, String detail, String topic, int partition, long offset, byte[] key,
+  private final NerMetrics metrics;
+
+  public DeadLetters(NerMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  /**
+   * The dead letter of the input at {@code topic-partition@offset} (-1 where unknown).
+   *
+   * @param key the input's key bytes (for a document rejected after buffering: its id)
+   * @param value the input's value bytes, or null once only the coordinates locate it
+   */
+  public DeadLetter of(DeadLetterReason reason, String detail, String topic, int partition, long offset, byte[] key,
       byte[] value, long timestamp) {
+    metrics.deadLetter(reason);
+    LOG.warn("dead letter {} at {}-{}@{}: {}", reason, topic, partition, offset,
+        detail.length() > LOGGED_DETAIL_CHARS ? detail.substring(0, LOGGED_DETAIL_CHARS) + "... (full detail in the dead letter)" : detail);
     return DeadLetter.newBuilder()
         .setReason(reason)
         .setDetail(detail)
@@ -21,10 +43,5 @@ final class DeadLetters {
         .setValue(value == null ? null : ByteBuffer.wrap(value))
         .setTimestampMs(timestamp)
         .build();
-  }
-
-  static DeadLetter of(DeadLetterReason reason, String detail, RecordMetadata source, byte[] key, byte[] value, long timestamp) {
-    return of(reason, detail, source == null ? "" : source.topic(), source == null ? -1 : source.partition(),
-        source == null ? -1 : source.offset(), key, value, timestamp);
   }
 }

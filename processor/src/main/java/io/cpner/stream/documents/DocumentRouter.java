@@ -31,6 +31,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   private final AdmissionPolicy admission;
   private final String inputTopic;
   private final NerMetrics metrics;
+  private final DeadLetters deadLetters;
   private final String batchingNode;
   private final String deadLetterNode;
   private ProcessorContext<Object, Object> context;
@@ -40,6 +41,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
     this.batchingNode = batchingNode;
     this.deadLetterNode = deadLetterNode;
     this.metrics = metrics;
+    this.deadLetters = new DeadLetters(metrics);
     this.deserializer = deserializer;
     this.validator = new DocumentValidator(admission.documentMaxChars());
     this.prefixes = prefixes;
@@ -105,11 +107,8 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, DeadLetterReason reason, String detail) {
-    metrics.deadLetter(reason);
-    LOG.warn("dead letter {} at {}-{}@{}: {}", reason, source == null ? "?" : source.topic(),
-        source == null ? -1 : source.partition(), source == null ? -1 : source.offset(),
-        detail.length() > 300 ? detail.substring(0, 300) + "... (full detail in the dead letter)" : detail);
-    DeadLetter letter = DeadLetters.of(reason, detail, source, record.key(), record.value(), record.timestamp());
+    DeadLetter letter = deadLetters.of(reason, detail, source == null ? "" : source.topic(), source == null ? -1 : source.partition(),
+        source == null ? -1 : source.offset(), record.key(), record.value(), record.timestamp());
     context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), deadLetterNode);
   }
 }
