@@ -21,7 +21,8 @@ import java.util.Objects;
  * bytes of UTF-8 JSON header ({@code {"name": {"dtype", "shape", "data_offsets"}, "__metadata__": {..}}}),
  * then the raw little-endian tensor data, with offsets relative to the start of that data.
  *
- * <p>Reading validates strictly and fails with an {@link IllegalArgumentException} whose message names
+ * <p>Ours rather than DJL's reader, which drops {@code __metadata__} (where prefixes say what they are)
+ * and validates nothing. Reading validates strictly and fails with an {@link IllegalArgumentException} whose message names
  * the source and says what was expected and what was found (see {@link SafetensorsHeader}). Files are
  * memory-mapped: the tensors' buffers are read-only views of the file, not copies.
  *

@@ -8,6 +8,10 @@ import java.util.List;
 /**
  * AdamW (Loshchilov and Hutter) over a fixed list of parameters, updated in place, with decoupled
  * weight decay on matrices (not on biases), and a global gradient-norm clip.
+ *
+ * <p>Ours rather than DJL's {@code AdamW}: the head and the prefix learn at different rates under one
+ * schedule, and the norm clip is global over both with a non-finite step skipped whole; DJL's has one
+ * rate tracker per optimizer and clips gradients element by element.
  */
 final class AdamW {
   private static final float BETA1 = 0.9f;
