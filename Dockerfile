@@ -5,6 +5,7 @@ WORKDIR /src
 COPY pom.xml ./
 COPY schemas schemas
 COPY processor processor
+COPY testkit testkit
 COPY ops ops
 # TensorFlow (and its ndarray and javacpp) is only the benchmark's peer (cpner bench), not part of the processor image
 RUN mvn -B -q -DskipTests package && rm -f ops/target/lib/tensorflow-core-* ops/target/lib/ndarray-* ops/target/lib/javacpp-*

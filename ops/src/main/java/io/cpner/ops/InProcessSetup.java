@@ -1,6 +1,6 @@
 package io.cpner.ops;
 
-import io.cpner.ops.embedded.EmbeddedKafka;
+import io.cpner.testkit.EmbeddedKafka;
 import io.cpner.prefix.Ed25519Keys;
 import io.cpner.prefix.PrefixSigningKey;
 import io.cpner.prefix.TrustedKeys;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cpner.avro.Document;
-import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
-import io.cpner.ops.embedded.SharedKafka;
+import io.cpner.testkit.EmbeddedSchemaRegistry;
+import io.cpner.testkit.SharedKafka;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;

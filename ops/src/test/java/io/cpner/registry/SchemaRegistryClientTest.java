@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cpner.avro.Document;
 import io.cpner.avro.NerResult;
-import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
-import io.cpner.ops.embedded.SharedKafka;
+import io.cpner.testkit.EmbeddedSchemaRegistry;
+import io.cpner.testkit.SharedKafka;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 

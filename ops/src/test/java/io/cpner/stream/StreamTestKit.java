@@ -5,7 +5,7 @@ import io.cpner.stream.control.PrefixUpdates;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cpner.avro.PrefixUpdate;
-import io.cpner.ops.embedded.SharedKafka;
+import io.cpner.testkit.SharedKafka;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.Ed25519Keys;
 import io.cpner.prefix.PrefixSigningKey;

@@ -2,8 +2,8 @@ package io.cpner.ops.faults;
 
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.model.PlmIdentity;
-import io.cpner.ops.embedded.EmbeddedKafka;
-import io.cpner.ops.embedded.EmbeddedSchemaRegistry;
+import io.cpner.testkit.EmbeddedKafka;
+import io.cpner.testkit.EmbeddedSchemaRegistry;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.Ed25519Keys;
 import io.cpner.prefix.PrefixSigningKey;

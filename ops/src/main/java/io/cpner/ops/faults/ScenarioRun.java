@@ -1,7 +1,7 @@
 package io.cpner.ops.faults;
 
 import io.cpner.avro.PrefixUpdate;
-import io.cpner.ops.embedded.EmbeddedKafka;
+import io.cpner.testkit.EmbeddedKafka;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.stream.control.PrefixSignatures;
 import io.cpner.stream.control.PrefixUpdates;

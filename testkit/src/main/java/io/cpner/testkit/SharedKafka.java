@@ -1,4 +1,4 @@
-package io.cpner.ops.embedded;
+package io.cpner.testkit;
 
 /**
  * One embedded broker per test JVM, started on first use and shared by every test class that

@@ -1,4 +1,4 @@
-package io.cpner.ops.embedded;
+package io.cpner.testkit;
 
 import java.util.ArrayList;
 import java.util.HashMap;

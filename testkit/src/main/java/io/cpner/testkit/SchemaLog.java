@@ -1,4 +1,4 @@
-package io.cpner.ops.embedded;
+package io.cpner.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.cpner.ops.embedded;
+package io.cpner.testkit;
 
 /**
  * One schema under one subject: the {@code version}-th schema of {@code subject} is the schema with

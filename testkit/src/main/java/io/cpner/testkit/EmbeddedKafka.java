@@ -1,4 +1,4 @@
-package io.cpner.ops.embedded;
+package io.cpner.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.cpner.ops.embedded;
+package io.cpner.testkit;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.cpner.ops.embedded;
+package io.cpner.testkit;
 
 /**
  * A request the registry answers with an error, in Confluent's format:
