@@ -7,6 +7,7 @@ import io.cpner.stream.control.PrefixUpdateStatusSink;
 import io.cpner.stream.control.PrefixUpdateVerifier;
 import io.cpner.stream.documents.BatchingInferenceProcessor;
 import io.cpner.stream.documents.DocumentRouter;
+import io.cpner.stream.documents.InternalAvroSerde;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
 import io.cpner.avro.BufferedDocument;

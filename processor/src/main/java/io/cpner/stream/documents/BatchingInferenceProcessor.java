@@ -75,7 +75,7 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   @Override
   public void process(Record<String, BufferedDocument> record) {
     buffer.put(record.value());
-    while (buffer.size() >= batching.maxDocuments() || buffer.tokens() >= batching.maxTokens()) {
+    while (batching.isFull(buffer.size(), buffer.tokens())) {
       runBatch();
     }
   }
@@ -88,7 +88,7 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
    * batches (busy stream) ride the commit interval, so commits never outnumber batches under load.
    */
   private void flushIfDue(long now) {
-    if (now - buffer.oldestBufferedAtMs() >= batching.maxDelayMs()) {
+    if (buffer.size() > 0 && batching.isDue(buffer.oldestBufferedAtMs(), now)) {
       while (buffer.size() > 0) {
         runBatch();
       }

@@ -1,4 +1,4 @@
-package io.cpner.stream;
+package io.cpner.stream.documents;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,11 +18,11 @@ import org.apache.kafka.common.serialization.Serializer;
  * Plain Avro binary for the application's own state (the batch buffer and its changelog), which
  * only this application reads: no registry round trip on the hot path.
  */
-final class InternalAvroSerde<T extends SpecificRecord> implements Serde<T> {
+public final class InternalAvroSerde<T extends SpecificRecord> implements Serde<T> {
   private final SpecificDatumWriter<T> writer;
   private final SpecificDatumReader<T> reader;
 
-  InternalAvroSerde(Class<T> type) {
+  public InternalAvroSerde(Class<T> type) {
     this.writer = new SpecificDatumWriter<>(type);
     this.reader = new SpecificDatumReader<>(type);
   }

@@ -1,0 +1,96 @@
+package io.cpner.stream.documents;
+
+import static io.cpner.stream.documents.StageFixtures.buffered;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cpner.avro.BufferedDocument;
+import io.cpner.avro.DeadLetter;
+import io.cpner.avro.DeadLetterReason;
+import io.cpner.avro.NerResult;
+import io.cpner.prefix.PrefixRegistry;
+import io.cpner.stream.observability.NerMetrics;
+import io.cpner.stream.observability.RecentResults;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The batching stage alone: when batches run, what they forward where, and what a failure costs. */
+class BatchingInferenceProcessorTest {
+  private final PrefixRegistry prefixes = new PrefixRegistry();
+  private final StageFixtures.RuleTagger tagger = new StageFixtures.RuleTagger();
+  private final NerMetrics metrics = NerMetrics.inMemory();
+  private MockProcessorContext<Object, Object> context;
+  private BatchingInferenceProcessor stage;
+
+  @BeforeEach
+  void open() {
+    prefixes.install(StageFixtures.prefix("news", 3));
+    context = new MockProcessorContext<>();
+    context.setCurrentSystemTimeMs(1_010);
+    KeyValueStore<String, BufferedDocument> store = Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(BatchingInferenceProcessor.STORE), Serdes.String(),
+        new InternalAvroSerde<>(BufferedDocument.class)).withLoggingDisabled().build();
+    store.init(context.getStateStoreContext(), store);
+    context.addStateStore(store);
+    stage = new BatchingInferenceProcessor(tagger, prefixes, new BatchPolicy(3, 1_000, 50), "documents", metrics,
+        new RecentResults(10), "results", "dead-letters");
+    stage.init(context);
+  }
+
+  @Test
+  void shouldRunAFullBatchAtOnceAndForwardOneResultPerDocument() {
+    process(buffered("a", "news", "Alice met Bob", 3, 0, 0, 1_000));
+    process(buffered("b", "news", "Carol left", 2, 0, 1, 1_001));
+    assertTrue(context.forwarded().isEmpty(), "two of three documents: the batch waits");
+    process(buffered("c", "news", "nobody here", 2, 0, 2, 1_002));
+    assertEquals(List.of(3), tagger.callSizes, "one call for the full batch");
+    List<CapturedForward<?, ?>> out = context.forwarded();
+    assertEquals(List.of("results", "results", "results"), out.stream().map(f -> f.childName().orElseThrow()).toList());
+    NerResult first = (NerResult) out.get(0).record().value();
+    assertEquals("a", first.getDocId());
+    assertEquals(3L, first.getPrefixVersion());
+    assertEquals(List.of("Alice", "Bob"), first.getEntities().stream().map(e -> e.getText()).toList());
+    assertEquals(3, first.getTimings().getBatchSize());
+  }
+
+  @Test
+  void shouldRunWhatWaitsOnceTheOldestHasWaitedTheMaximumDelay() {
+    process(buffered("a", "news", "Alice", 1, 0, 0, 1_000));
+    punctuate(1_049);
+    assertTrue(context.forwarded().isEmpty());
+    punctuate(1_050);
+    assertEquals(1, context.forwarded().size());
+    assertTrue(context.committed(), "a batch cut by the delay commits at once");
+  }
+
+  @Test
+  void shouldDeadLetterADocumentWhosePrefixIsGoneAndOnlyThePoisonOfAFailedBatch() {
+    process(buffered("gone", "sports", "Zed", 1, 0, 0, 1_000)); // no sports prefix by batch time
+    process(buffered("bad", "news", "a POISON pill", 3, 0, 1, 1_001));
+    process(buffered("ok", "news", "Alice", 1, 0, 2, 1_002));
+    List<CapturedForward<?, ?>> out = context.forwarded();
+    assertEquals(List.of("dead-letters", "dead-letters", "results"), out.stream().map(f -> f.childName().orElseThrow()).toList());
+    assertEquals(DeadLetterReason.UNKNOWN_DOMAIN, ((DeadLetter) out.get(0).record().value()).getReason());
+    DeadLetter poison = (DeadLetter) out.get(1).record().value();
+    assertEquals(DeadLetterReason.PROCESSING_ERROR, poison.getReason());
+    assertEquals(1L, poison.getSourceOffset());
+    assertEquals(List.of(2, 1, 1), tagger.callSizes, "the failed batch is retried document by document");
+    assertEquals(1.0, metrics.registry().get("cpner.dead.letters").tag("reason", "PROCESSING_ERROR").counter().count());
+  }
+
+  private void process(BufferedDocument doc) {
+    stage.process(new Record<>(doc.getId(), doc, doc.getInputTimestampMs()));
+  }
+
+  private void punctuate(long now) {
+    context.setCurrentSystemTimeMs(now);
+    context.scheduledPunctuators().get(0).getPunctuator().punctuate(now);
+  }
+}
