@@ -1,7 +1,7 @@
 package io.cpner;
 
 import io.cpner.model.Plm;
-import io.cpner.model.PlmLoader;
+import io.cpner.model.loading.PlmLoader;
 
 /** The PLMs, each loaded once per test JVM and shared by every test that needs the real model. */
 public final class SharedPlm {

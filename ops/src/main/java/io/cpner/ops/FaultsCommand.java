@@ -2,7 +2,7 @@ package io.cpner.ops;
 
 import io.cpner.model.Plm;
 import io.cpner.model.PlmIdentity;
-import io.cpner.model.PlmLoader;
+import io.cpner.model.loading.PlmLoader;
 import io.cpner.ops.faults.Fault;
 import io.cpner.ops.faults.FaultSuite;
 import io.cpner.ops.faults.ScenarioReport;

@@ -1,11 +1,11 @@
 package io.cpner.ops;
 
-import io.cpner.testkit.EmbeddedKafka;
 import io.cpner.prefix.Ed25519Keys;
 import io.cpner.prefix.PrefixSigningKey;
 import io.cpner.prefix.TrustedKeys;
 import io.cpner.stream.NerProcessor;
 import io.cpner.stream.ProcessorConfig;
+import io.cpner.testkit.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,7 +4,7 @@ import io.cpner.inference.EncoderBackend;
 import io.cpner.inference.EngineOptions;
 import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
-import io.cpner.model.PrefixedEncoderGraph.Precision;
+import io.cpner.model.onnx.PrefixedEncoderGraph.Precision;
 import picocli.CommandLine.Option;
 
 /** The encoder runtime options shared by the commands that tag: the same choices as the processor's inference.* keys. */

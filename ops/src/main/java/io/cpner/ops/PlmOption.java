@@ -1,7 +1,7 @@
 package io.cpner.ops;
 
 import io.cpner.model.Plm;
-import io.cpner.model.PlmLoader;
+import io.cpner.model.loading.PlmLoader;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

@@ -6,7 +6,7 @@ import io.cpner.inference.EncoderBackend;
 import io.cpner.inference.EngineOptions;
 import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
-import io.cpner.model.PrefixedEncoderGraph.Precision;
+import io.cpner.model.onnx.PrefixedEncoderGraph.Precision;
 import io.cpner.prefix.SourceWeight;
 import io.cpner.training.Evaluation;
 import io.cpner.training.PrefixTraining;

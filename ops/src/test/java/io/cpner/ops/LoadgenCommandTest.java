@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cpner.avro.Document;
-import io.cpner.testkit.EmbeddedSchemaRegistry;
-import io.cpner.testkit.SharedKafka;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.testkit.EmbeddedSchemaRegistry;
+import io.cpner.testkit.SharedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,5 @@
 package io.cpner.stream;
 
-import io.cpner.stream.control.PrefixUpdateStatus;
-import io.cpner.stream.observability.NerMetrics;
-import io.cpner.stream.observability.RecentResults;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -18,13 +15,16 @@ import io.cpner.inference.DocumentTagger;
 import io.cpner.inference.Entity;
 import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
-import io.cpner.testkit.EmbeddedSchemaRegistry;
-import io.cpner.testkit.SharedKafka;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.ConfluentWireFormat;
 import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.observability.NerMetrics;
+import io.cpner.stream.observability.RecentResults;
+import io.cpner.testkit.EmbeddedSchemaRegistry;
+import io.cpner.testkit.SharedKafka;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

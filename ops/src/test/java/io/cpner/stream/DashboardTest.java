@@ -1,7 +1,5 @@
 package io.cpner.stream;
 
-import io.cpner.stream.control.PrefixUpdateStatus;
-import io.cpner.stream.observability.NerMetrics;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.observability.NerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;

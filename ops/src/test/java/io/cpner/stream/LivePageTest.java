@@ -1,11 +1,11 @@
 package io.cpner.stream;
 
-import io.cpner.stream.observability.ObservabilityServer;
-import io.cpner.stream.observability.RecentResults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cpner.stream.observability.ObservabilityServer;
+import io.cpner.stream.observability.RecentResults;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;

@@ -1,11 +1,8 @@
 package io.cpner.stream;
 
-import io.cpner.stream.control.PrefixSignatures;
-import io.cpner.stream.control.PrefixUpdates;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cpner.avro.PrefixUpdate;
-import io.cpner.testkit.SharedKafka;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.Ed25519Keys;
 import io.cpner.prefix.PrefixSigningKey;
@@ -13,6 +10,9 @@ import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.stream.control.PrefixSignatures;
+import io.cpner.stream.control.PrefixUpdates;
+import io.cpner.testkit.SharedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;

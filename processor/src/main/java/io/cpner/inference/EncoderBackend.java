@@ -1,7 +1,7 @@
 package io.cpner.inference;
 
 import io.cpner.model.Plm;
-import io.cpner.model.PrefixedEncoderGraph.Precision;
+import io.cpner.model.onnx.PrefixedEncoderGraph.Precision;
 
 /**
  * Which runtime runs the frozen encoder at inference time. Training always runs on PyTorch (it needs

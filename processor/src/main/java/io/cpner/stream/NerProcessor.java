@@ -1,16 +1,16 @@
 package io.cpner.stream;
 
+import io.cpner.inference.EngineOptions;
+import io.cpner.inference.NerEngine;
+import io.cpner.model.Plm;
+import io.cpner.model.loading.PlmLoader;
+import io.cpner.prefix.PrefixRegistry;
+import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.control.PrefixStatusProducer;
 import io.cpner.stream.control.PrefixUpdateStatus;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.ObservabilityServer;
 import io.cpner.stream.observability.RecentResults;
-import io.cpner.inference.EngineOptions;
-import io.cpner.inference.NerEngine;
-import io.cpner.model.Plm;
-import io.cpner.model.PlmLoader;
-import io.cpner.prefix.PrefixRegistry;
-import io.cpner.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,5 +1,9 @@
 package io.cpner.stream;
 
+import io.cpner.avro.BufferedDocument;
+import io.cpner.inference.DocumentTagger;
+import io.cpner.model.PlmIdentity;
+import io.cpner.prefix.PrefixRegistry;
 import io.cpner.stream.control.PrefixStatusReporter;
 import io.cpner.stream.control.PrefixUpdateApplier;
 import io.cpner.stream.control.PrefixUpdateStatus;
@@ -10,10 +14,6 @@ import io.cpner.stream.documents.DocumentRouter;
 import io.cpner.stream.documents.InternalAvroSerde;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
-import io.cpner.avro.BufferedDocument;
-import io.cpner.inference.DocumentTagger;
-import io.cpner.model.PlmIdentity;
-import io.cpner.prefix.PrefixRegistry;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;

@@ -2,8 +2,8 @@ package io.cpner.stream;
 
 import io.cpner.inference.EncoderBackend;
 import io.cpner.model.Plm;
-import io.cpner.model.PlmLoader;
-import io.cpner.model.PrefixedEncoderGraph.Precision;
+import io.cpner.model.loading.PlmLoader;
+import io.cpner.model.onnx.PrefixedEncoderGraph.Precision;
 import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.RegistryConfig;
 import io.cpner.stream.control.UpdatePolicy;
@@ -17,11 +17,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 

@@ -1,7 +1,7 @@
 package io.cpner.inference;
 
 import io.cpner.model.Plm;
-import io.cpner.model.PrefixedEncoderGraph.Precision;
+import io.cpner.model.onnx.PrefixedEncoderGraph.Precision;
 
 /** One encoder of each backend and precision over the same PLM, for parity tests; closing closes all. */
 record AllBackends(RowEncoder torch, RowEncoder ortFp32, RowEncoder ortInt8) implements AutoCloseable {

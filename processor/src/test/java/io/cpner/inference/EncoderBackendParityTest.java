@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cpner.SharedPlm;
 import io.cpner.TestPrefixes;
 import io.cpner.model.Plm;
-import io.cpner.model.PrefixedEncoderGraph.Precision;
+import io.cpner.model.onnx.PrefixedEncoderGraph.Precision;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixCodec;
 import java.io.IOException;

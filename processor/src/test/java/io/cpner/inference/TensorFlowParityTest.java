@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cpner.ParitySentences;
 import io.cpner.SharedPlm;
-import io.cpner.model.BertSavedModelImporter;
 import io.cpner.model.Plm;
+import io.cpner.model.loading.BertSavedModelImporter;
 import io.cpner.prefix.DomainPrefix;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cpner.SharedPlm;
 import io.cpner.TestPrefixes;
 import io.cpner.model.Plm;
-import io.cpner.model.Safetensors;
+import io.cpner.model.safetensors.Safetensors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package io.cpner.stream;
 
-import io.cpner.stream.control.PrefixUpdateStatusSink;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.cpner.avro.PrefixUpdateStatusRecord;
+import io.cpner.stream.control.PrefixUpdateStatusSink;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.apache.kafka.common.serialization.Serde;

@@ -1,6 +1,5 @@
 package io.cpner.stream;
 
-import io.cpner.stream.control.PrefixSignatures;
 import static io.cpner.stream.TopologyHarness.CONTROL;
 import static io.cpner.stream.TopologyHarness.INSTANCE;
 import static io.cpner.stream.TopologyHarness.assertResult;
@@ -15,13 +14,14 @@ import io.cpner.avro.PrefixUpdate;
 import io.cpner.avro.PrefixUpdateRejection;
 import io.cpner.avro.PrefixUpdateStatusRecord;
 import io.cpner.inference.NerEngine;
-import io.cpner.model.Safetensors;
-import io.cpner.model.Safetensors.Tensor;
 import io.cpner.model.Sha256;
+import io.cpner.model.safetensors.Safetensors.Tensor;
+import io.cpner.model.safetensors.Safetensors;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.Ed25519Keys;
 import io.cpner.prefix.PrefixSigningKey;
 import io.cpner.prefix.TrustedKeys;
+import io.cpner.stream.control.PrefixSignatures;
 import io.cpner.stream.control.PrefixUpdateStatus.Rejection;
 import java.io.IOException;
 import java.nio.ByteBuffer;

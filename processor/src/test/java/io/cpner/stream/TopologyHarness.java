@@ -1,10 +1,5 @@
 package io.cpner.stream;
 
-import io.cpner.stream.control.PrefixUpdateStatus;
-import io.cpner.stream.documents.DeadLetters;
-import io.cpner.stream.control.PrefixUpdates;
-import io.cpner.stream.observability.NerMetrics;
-import io.cpner.stream.observability.RecentResults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +16,11 @@ import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.registry.InMemorySchemaRegistry;
+import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.control.PrefixUpdates;
+import io.cpner.stream.documents.DeadLetters;
+import io.cpner.stream.observability.NerMetrics;
+import io.cpner.stream.observability.RecentResults;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cpner.testkit.RegistryHttp.Answer;
 import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.testkit.RegistryHttp.Answer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

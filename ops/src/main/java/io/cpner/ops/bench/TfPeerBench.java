@@ -1,6 +1,6 @@
 package io.cpner.ops.bench;
 
-import io.cpner.model.BertSavedModelImporter;
+import io.cpner.model.loading.BertSavedModelImporter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,6 @@ package io.cpner.ops.faults;
 
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.model.PlmIdentity;
-import io.cpner.testkit.EmbeddedKafka;
-import io.cpner.testkit.EmbeddedSchemaRegistry;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.Ed25519Keys;
 import io.cpner.prefix.PrefixSigningKey;
@@ -11,6 +9,8 @@ import io.cpner.prefix.TrustedKeys;
 import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.TopicSerdes;
+import io.cpner.testkit.EmbeddedKafka;
+import io.cpner.testkit.EmbeddedSchemaRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
 package io.cpner.ops.faults;
 
 import io.cpner.avro.PrefixUpdate;
-import io.cpner.testkit.EmbeddedKafka;
 import io.cpner.prefix.DomainPrefix;
+import io.cpner.stream.ProcessorConfig;
 import io.cpner.stream.control.PrefixSignatures;
 import io.cpner.stream.control.PrefixUpdates;
-import io.cpner.stream.ProcessorConfig;
+import io.cpner.testkit.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

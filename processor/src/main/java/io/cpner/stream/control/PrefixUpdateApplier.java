@@ -8,13 +8,13 @@ import io.cpner.stream.control.PrefixUpdateVerifier.Passed;
 import io.cpner.stream.control.PrefixUpdateVerifier.Refused;
 import io.cpner.stream.control.PrefixUpdateVerifier.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -60,7 +60,7 @@ public final class PrefixUpdates {
 
   /** The (heads, P, headDim) shape of layer 0's keys, which fixes the prefix length. */
   private static long[] prefixShape(byte[] tensors, String source) {
-    var key = io.cpner.model.Safetensors.fromBytes(tensors, source).tensors().get("layers.0.key");
+    var key = io.cpner.model.safetensors.Safetensors.fromBytes(tensors, source).tensors().get("layers.0.key");
     if (key == null || key.shape().length != 3) {
       throw new IllegalArgumentException(source + ": expected tensor layers.0.key of shape (heads, P, headDim), found "
           + (key == null ? "none" : java.util.Arrays.toString(key.shape())));

@@ -1,7 +1,5 @@
 package io.cpner.stream.documents;
 
-import io.cpner.stream.observability.NerMetrics;
-import io.cpner.stream.observability.RecentResults;
 import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.EntitySpan;
@@ -12,6 +10,8 @@ import io.cpner.inference.Entity;
 import io.cpner.inference.NerEngine;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.stream.observability.NerMetrics;
+import io.cpner.stream.observability.RecentResults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.cpner.stream.documents;
 
-import io.cpner.stream.observability.NerMetrics;
 import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.Document;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.stream.observability.NerMetrics;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;

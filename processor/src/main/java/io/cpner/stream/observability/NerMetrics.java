@@ -1,8 +1,8 @@
 package io.cpner.stream.observability;
 
-import io.cpner.stream.control.PrefixUpdateStatus;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.stream.control.PrefixUpdateStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;

@@ -1,4 +1,4 @@
-package io.cpner.model;
+package io.cpner.model.safetensors;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,7 +1,7 @@
-package io.cpner.model;
+package io.cpner.model.safetensors;
 
-import static io.cpner.model.SafetensorsTest.ascii;
-import static io.cpner.model.SafetensorsTest.concat;
+import static io.cpner.model.safetensors.SafetensorsTest.ascii;
+import static io.cpner.model.safetensors.SafetensorsTest.concat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

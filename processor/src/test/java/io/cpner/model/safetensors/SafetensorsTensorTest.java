@@ -1,12 +1,12 @@
-package io.cpner.model;
+package io.cpner.model.safetensors;
 
-import static io.cpner.model.SafetensorsTest.littleEndian;
-import static io.cpner.model.SafetensorsTest.shorts;
+import static io.cpner.model.safetensors.SafetensorsTest.littleEndian;
+import static io.cpner.model.safetensors.SafetensorsTest.shorts;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.cpner.model.Safetensors.Tensor;
+import io.cpner.model.safetensors.Safetensors.Tensor;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 

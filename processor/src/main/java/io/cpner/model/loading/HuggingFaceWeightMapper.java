@@ -1,6 +1,7 @@
-package io.cpner.model;
+package io.cpner.model.loading;
 
 import io.cpner.model.PlmWeights.HostTensor;
+import io.cpner.model.safetensors.Safetensors;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -1,9 +1,17 @@
-package io.cpner.model;
+package io.cpner.model.loading;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cpner.model.Plm;
+import io.cpner.model.PlmConfig;
+import io.cpner.model.PlmTokenizer;
 import io.cpner.model.PlmWeights.HostTensor;
+import io.cpner.model.PlmWeights;
+import io.cpner.model.Sha256;
+import io.cpner.model.onnx.OnnxGraphReader;
+import io.cpner.model.onnx.OnnxWeightMapper;
+import io.cpner.model.safetensors.Safetensors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

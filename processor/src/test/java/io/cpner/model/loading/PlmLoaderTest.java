@@ -1,4 +1,4 @@
-package io.cpner.model;
+package io.cpner.model.loading;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.cpner.SharedPlm;
+import io.cpner.model.Plm;
+import io.cpner.model.PlmConfig;
+import io.cpner.model.PrefixedEncoder;
+import io.cpner.model.onnx.OnnxGraphReader;
+import io.cpner.model.safetensors.Safetensors;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

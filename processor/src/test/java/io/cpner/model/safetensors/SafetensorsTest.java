@@ -1,12 +1,12 @@
-package io.cpner.model;
+package io.cpner.model.safetensors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cpner.model.Safetensors.Contents;
-import io.cpner.model.Safetensors.Tensor;
+import io.cpner.model.safetensors.Safetensors.Contents;
+import io.cpner.model.safetensors.Safetensors.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

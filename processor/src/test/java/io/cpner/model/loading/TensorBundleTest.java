@@ -1,4 +1,4 @@
-package io.cpner.model;
+package io.cpner.model.loading;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.cpner.model;
+package io.cpner.model.loading;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

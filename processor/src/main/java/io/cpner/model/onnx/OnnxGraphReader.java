@@ -1,4 +1,4 @@
-package io.cpner.model;
+package io.cpner.model.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import io.cpner.model.onnx.OnnxProto.ModelProto;

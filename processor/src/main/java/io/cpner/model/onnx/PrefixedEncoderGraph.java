@@ -1,8 +1,12 @@
-package io.cpner.model;
+package io.cpner.model.onnx;
 
 import ai.djl.ndarray.NDArray;
-import io.cpner.model.OnnxModelWriter.Attribute;
-import io.cpner.model.OnnxModelWriter.ElementType;
+import io.cpner.model.LayerMix;
+import io.cpner.model.Plm;
+import io.cpner.model.PlmConfig;
+import io.cpner.model.PlmWeights;
+import io.cpner.model.onnx.OnnxModelWriter.Attribute;
+import io.cpner.model.onnx.OnnxModelWriter.ElementType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -1,9 +1,9 @@
-package io.cpner.model;
+package io.cpner.model.onnx;
 
-import io.cpner.model.OnnxGraphReader.Graph;
-import io.cpner.model.OnnxGraphReader.Initializer;
-import io.cpner.model.OnnxGraphReader.Node;
 import io.cpner.model.PlmWeights.HostTensor;
+import io.cpner.model.onnx.OnnxGraphReader.Graph;
+import io.cpner.model.onnx.OnnxGraphReader.Initializer;
+import io.cpner.model.onnx.OnnxGraphReader.Node;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -15,10 +15,10 @@ import java.util.Map;
  * {@code /encoder/layer.0/attention/self/query/MatMul}, which maps to
  * {@code encoder.layer.0.attention.self.query.weight}. ONNX MatMul weights are already {@code (in, out)}.
  */
-final class OnnxWeightMapper {
+public final class OnnxWeightMapper {
   private OnnxWeightMapper() {}
 
-  static Map<String, HostTensor> bertWeights(Graph graph) {
+  public static Map<String, HostTensor> bertWeights(Graph graph) {
     Map<String, HostTensor> named = new HashMap<>();
     for (Initializer init : graph.initializers().values()) {
       if (!init.name().startsWith("onnx::")) {

@@ -1,4 +1,4 @@
-package io.cpner.model;
+package io.cpner.model.safetensors;
 
 import java.io.EOFException;
 import java.io.IOException;

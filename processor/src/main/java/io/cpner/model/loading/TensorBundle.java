@@ -1,4 +1,4 @@
-package io.cpner.model;
+package io.cpner.model.loading;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
