@@ -6,7 +6,7 @@ import io.cpner.eval.Scores;
 import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;
-import io.cpner.training.Evaluation;
+import io.cpner.training.data.Evaluation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -5,7 +5,7 @@ import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixCodec;
 import io.cpner.training.FusionWeights;
 import io.cpner.training.PrefixTraining;
-import io.cpner.training.TrainingData;
+import io.cpner.training.data.TrainingData;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

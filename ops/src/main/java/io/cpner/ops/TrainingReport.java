@@ -8,10 +8,10 @@ import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
 import io.cpner.model.onnx.PrefixedEncoderGraph.Precision;
 import io.cpner.prefix.SourceWeight;
-import io.cpner.training.Evaluation;
 import io.cpner.training.PrefixTraining;
-import io.cpner.training.TrainingData;
 import io.cpner.training.TrainingOptions;
+import io.cpner.training.data.Evaluation;
+import io.cpner.training.data.TrainingData;
 import java.nio.file.Path;
 
 /**

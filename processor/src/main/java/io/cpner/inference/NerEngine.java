@@ -1,5 +1,11 @@
 package io.cpner.inference;
 
+import io.cpner.inference.decoding.LabelDecoder;
+import io.cpner.inference.decoding.SpanDecoder;
+import io.cpner.inference.decoding.TaggingHead;
+import io.cpner.inference.text.WindowEncoder;
+import io.cpner.inference.text.WordShape;
+import io.cpner.inference.text.WordSplitter;
 import io.cpner.model.LayerMix;
 import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;

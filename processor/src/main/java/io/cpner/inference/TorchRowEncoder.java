@@ -3,6 +3,7 @@ package io.cpner.inference;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.cpner.inference.decoding.TaggingHead;
 import io.cpner.model.LayerMix;
 import io.cpner.model.Plm;
 import io.cpner.model.PrefixedEncoder;

@@ -6,6 +6,7 @@ import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixKind;
 import io.cpner.prefix.PrefixMetadata;
 import io.cpner.prefix.SourceWeight;
+import io.cpner.training.data.TrainingData;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;

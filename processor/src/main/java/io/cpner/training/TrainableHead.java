@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.cpner.eval.BioTransitions;
+import io.cpner.inference.decoding.TaggingHead;
 import io.cpner.prefix.CrfTransitions;
 import io.cpner.prefix.DomainPrefix;
 import java.util.ArrayList;
@@ -179,7 +180,7 @@ final class TrainableHead {
       at += rowLengths[r];
     }
     NDArray padded = logits.concat(scope.zeros(new Shape(1, labels)), 0);
-    NDArray emissions = io.cpner.inference.TaggingHead.rowsAt(scope, padded, index).reshape(rows, longest, labels);
+    NDArray emissions = TaggingHead.rowsAt(scope, padded, index).reshape(rows, longest, labels);
     NDArray steps = scope.create(mask, new Shape(rows, longest, 1));
     NDArray transition = effectiveTransitions(scope).expandDims(0); // (1, from, to)
     NDArray alpha = emissions.get(":, 0, :").add(effectiveStart(scope)); // (rows, labels)

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cpner.SharedPlm;
 import io.cpner.TestPrefixes;
+import io.cpner.inference.text.WordSplitter;
 import io.cpner.model.Plm;
 import io.cpner.model.onnx.PrefixedEncoderGraph.Precision;
 import io.cpner.prefix.DomainPrefix;

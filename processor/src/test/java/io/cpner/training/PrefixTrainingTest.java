@@ -12,6 +12,7 @@ import io.cpner.model.Sha256;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.HeadInput;
 import io.cpner.prefix.PrefixKind;
+import io.cpner.training.data.TrainingData;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.cpner.ops.bench;
 
-import io.cpner.inference.WordSplitter;
+import io.cpner.inference.text.WordSplitter;
 import io.cpner.model.Plm;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.cpner.ops.bench;
 
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.Document;
-import io.cpner.inference.WordSplitter;
+import io.cpner.inference.text.WordSplitter;
 import io.cpner.model.Plm;
 import io.cpner.ops.InProcessSetup;
 import io.cpner.ops.Pacer;

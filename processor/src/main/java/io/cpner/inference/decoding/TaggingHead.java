@@ -1,9 +1,10 @@
-package io.cpner.inference;
+package io.cpner.inference.decoding;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import io.cpner.inference.text.WordShape;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.HeadInput;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class TaggingHead {
    * @param atWords the head's layer mix at each word {@code (words, hidden)} row-major
    * @return {@code (words, labels)} row-major
    */
-  static float[] logits(DomainPrefix prefix, float[] atWords, int hidden, float[] shapeFeatures) {
+  public static float[] logits(DomainPrefix prefix, float[] atWords, int hidden, float[] shapeFeatures) {
     int labels = prefix.labels().size();
     int words = atWords.length / hidden;
     boolean withShape = prefix.metadata().headInput() == HeadInput.HIDDEN_AND_WORD_SHAPE;

@@ -1,9 +1,9 @@
-package io.cpner.training;
+package io.cpner.training.data;
 
 import io.cpner.eval.BioTransitions;
 import io.cpner.eval.LabelledSentence;
-import io.cpner.inference.WindowEncoder;
-import io.cpner.inference.WordShape;
+import io.cpner.inference.text.WindowEncoder;
+import io.cpner.inference.text.WordShape;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,16 +14,16 @@ import java.util.Map;
  * for every row, the positions of the first pieces of the words it owns, their gold label indices
  * (well-formed BIO within the row) and their word-shape features.
  */
-final class TrainingExamples {
+public final class TrainingExamples {
   /** One row with its supervision; {@code positions[i]} is the row position of labelled word i. */
-  record Example(long[] ids, int[] positions, int[] labels, float[] shapes) {}
+  public record Example(long[] ids, int[] positions, int[] labels, float[] shapes) {}
 
   private TrainingExamples() {}
 
   /**
    * @throws IllegalArgumentException if a sentence carries a tag outside {@code labels}
    */
-  static List<Example> build(WindowEncoder encoder, List<LabelledSentence> sentences, List<String> labels) {
+  public static List<Example> build(WindowEncoder encoder, List<LabelledSentence> sentences, List<String> labels) {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < labels.size(); i++) {
       index.put(labels.get(i), i);

@@ -1,4 +1,4 @@
-package io.cpner.training;
+package io.cpner.training.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -13,7 +13,7 @@ import java.util.List;
  * schedule, and the norm clip is global over both with a non-finite step skipped whole; DJL's has one
  * rate tracker per optimizer and clips gradients element by element.
  */
-final class AdamW {
+public final class AdamW {
   private static final float BETA1 = 0.9f;
   private static final float BETA2 = 0.999f;
   private static final float EPS = 1e-8f;
@@ -29,7 +29,7 @@ final class AdamW {
   /**
    * @param lrScale per parameter, the factor applied to the scheduled learning rate
    */
-  AdamW(NDManager manager, List<NDArray> params, double[] lrScale, double weightDecay, double clipNorm) {
+  public AdamW(NDManager manager, List<NDArray> params, double[] lrScale, double weightDecay, double clipNorm) {
     this.params = List.copyOf(params);
     this.lrScale = lrScale.clone();
     for (NDArray p : params) {
@@ -46,7 +46,7 @@ final class AdamW {
    *
    * @return false, with nothing updated and the gradients zeroed, if a gradient is not finite
    */
-  boolean step(NDManager scope, double lr) {
+  public boolean step(NDManager scope, double lr) {
     // temporaries computed from long-lived arrays belong to this step's scope
     m.forEach(a -> a.tempAttach(scope));
     v.forEach(a -> a.tempAttach(scope));

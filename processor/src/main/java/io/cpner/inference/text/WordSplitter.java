@@ -1,4 +1,4 @@
-package io.cpner.inference;
+package io.cpner.inference.text;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.cpner.training;
+package io.cpner.training.data;
 
 import io.cpner.eval.ConllFile;
 import io.cpner.eval.LabelledSentence;

@@ -1,4 +1,4 @@
-package io.cpner.inference;
+package io.cpner.inference.decoding;
 
 import io.cpner.eval.Span;
 import io.cpner.prefix.CrfTransitions;
@@ -13,12 +13,12 @@ import java.util.List;
  * made before the CRF head), each word takes its own most likely label, and an entity's score is the
  * mean probability of its words' labels.
  */
-final class LabelDecoder {
+public final class LabelDecoder {
   /** A document's labels, one per word, and its entities with their scores. */
-  record Decoded(List<String> labels, List<ScoredSpan> entities) {}
+  public record Decoded(List<String> labels, List<ScoredSpan> entities) {}
 
   /** An entity over words {@code [span.start, span.endExclusive)} and how sure the model is of it. */
-  record ScoredSpan(Span span, double score) {}
+  public record ScoredSpan(Span span, double score) {}
 
   private LabelDecoder() {}
 
@@ -26,7 +26,7 @@ final class LabelDecoder {
    * @param logits {@code (words, labels)} row-major; rows of words that are not {@code scored} are ignored
    * @param scored per word, whether it has logits (a word without word pieces has none and is O)
    */
-  static Decoded decode(DomainPrefix prefix, float[] logits, boolean[] scored) {
+  public static Decoded decode(DomainPrefix prefix, float[] logits, boolean[] scored) {
     List<String> names = prefix.labels();
     int labels = names.size();
     int words = scored.length;

@@ -1,11 +1,11 @@
-package io.cpner.inference;
+package io.cpner.inference.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cpner.inference.WordSplitter.Word;
+import io.cpner.inference.text.WordSplitter.Word;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.cpner.inference;
+package io.cpner.inference.text;
 
 import io.cpner.model.PlmTokenizer;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package io.cpner.inference;
+package io.cpner.inference.decoding;
 
+import io.cpner.inference.Entity;
+import io.cpner.inference.text.WordSplitter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -7,10 +9,10 @@ import java.util.List;
  * Turns decoded entities over words ({@link LabelDecoder}) back into entities with character
  * offsets into the original text.
  */
-final class SpanDecoder {
+public final class SpanDecoder {
   private SpanDecoder() {}
 
-  static List<Entity> entities(String text, List<WordSplitter.Word> words, List<LabelDecoder.ScoredSpan> spans) {
+  public static List<Entity> entities(String text, List<WordSplitter.Word> words, List<LabelDecoder.ScoredSpan> spans) {
     List<Entity> entities = new ArrayList<>(spans.size());
     for (LabelDecoder.ScoredSpan scored : spans) {
       int start = words.get(scored.span().start()).start();

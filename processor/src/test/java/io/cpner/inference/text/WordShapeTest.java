@@ -1,4 +1,4 @@
-package io.cpner.inference;
+package io.cpner.inference.text;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

@@ -1,4 +1,4 @@
-package io.cpner.inference;
+package io.cpner.inference.decoding;
 
 import io.cpner.prefix.CrfTransitions;
 

@@ -1,4 +1,4 @@
-package io.cpner.inference;
+package io.cpner.inference.text;
 
 import io.cpner.prefix.HeadInput;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.cpner.inference;
+package io.cpner.inference.decoding;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

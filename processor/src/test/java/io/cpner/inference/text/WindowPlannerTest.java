@@ -1,10 +1,10 @@
-package io.cpner.inference;
+package io.cpner.inference.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cpner.inference.WindowPlanner.Window;
+import io.cpner.inference.text.WindowPlanner.Window;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
