@@ -1,7 +1,13 @@
 package io.cpner.ops;
 
-import picocli.CommandLine;
+import io.cpner.ops.demo.DemoCommand;
+import io.cpner.ops.demo.LoadgenCommand;
+import io.cpner.ops.prefixes.KeygenCommand;
+import io.cpner.ops.prefixes.PublishCommand;
+import io.cpner.ops.training.FuseCommand;
+import io.cpner.ops.training.TrainCommand;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code cpner} command line: one subcommand per operation. */
 @Command(

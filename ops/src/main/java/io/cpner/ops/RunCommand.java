@@ -1,5 +1,6 @@
 package io.cpner.ops;
 
+import io.cpner.ops.options.ConfigFileOption;
 import io.cpner.stream.NerProcessor;
 import io.cpner.stream.ProcessorConfig;
 import java.util.concurrent.Callable;

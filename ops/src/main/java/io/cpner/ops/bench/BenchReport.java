@@ -1,6 +1,7 @@
 package io.cpner.ops.bench;
 
 import io.cpner.model.Plm;
+import io.cpner.ops.bench.measure.PlmPrefixes;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,6 +1,11 @@
 package io.cpner.ops.bench;
 
 import io.cpner.model.Plm;
+import io.cpner.ops.bench.measure.EngineBench;
+import io.cpner.ops.bench.measure.MemoryProbe;
+import io.cpner.ops.bench.measure.PlmPrefixes;
+import io.cpner.ops.bench.peers.MatmulCeiling;
+import io.cpner.ops.bench.peers.TfPeerBench;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

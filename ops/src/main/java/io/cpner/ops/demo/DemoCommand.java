@@ -1,0 +1,122 @@
+package io.cpner.ops.demo;
+
+import io.cpner.avro.DeadLetter;
+import io.cpner.avro.Document;
+import io.cpner.avro.NerResult;
+import io.cpner.model.Plm;
+import io.cpner.ops.options.PlmOption;
+import io.cpner.ops.prefixes.PrefixDirectory;
+import io.cpner.ops.prefixes.PrefixLoading;
+import io.cpner.ops.prefixes.PrefixPublisher;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.PrefixSigningKey;
+import io.cpner.registry.AvroSerde;
+import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.stream.NerProcessor;
+import io.cpner.stream.ProcessorConfig;
+import io.cpner.testkit.EmbeddedKafka;
+import io.cpner.testkit.EmbeddedSchemaRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cpner demo}: everything in one process, no docker. An in-process single-node KRaft broker
+ * and schema registry, the shipped prefixes signed with a throwaway key and published to the control
+ * topic, the processor (trusting that key alone), sample traffic across all domains (and a few bad
+ * records), a re-fused prefix published mid-stream, and a summary at the end.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Run broker, schema registry, processor and sample traffic in-process; show results live.")
+public final class DemoCommand implements Callable<Integer> {
+  @Mixin PlmOption plmOption;
+
+  @Option(names = "--prefixes", defaultValue = "prefixes", description = "Shipped prefixes (default ${DEFAULT-VALUE}).")
+  Path prefixesDir;
+
+  @Option(names = "--refused", defaultValue = "prefixes/updates/politics",
+      description = "Re-fused prefix published mid-stream as a new version (default ${DEFAULT-VALUE}).")
+  Path refusedDir;
+
+  @Option(names = "--rounds", defaultValue = "3", description = "Times the sample documents are sent (default ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--rate", defaultValue = "25", description = "Documents per second sent (default ${DEFAULT-VALUE}; 0: all at once).")
+  double rate;
+
+  @Option(names = "--timeout-s", defaultValue = "180", description = "Give up waiting for results after this long.")
+  int timeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    // the demo prints every dead letter itself; keep the processor's own warnings for real runs
+    System.setProperty("org.slf4j.simpleLogger.log.io.cpner.stream", "error");
+    DemoConsole console = new DemoConsole(System.out, System.console() != null);
+    List<Document> samples = DemoTraffic.samples();
+    console.step("loading the PLM");
+    try (Plm plm = plmOption.load();
+        EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      console.step("in-process KRaft broker at " + kafka.bootstrapServers());
+      Map<String, String> settings = new HashMap<>();
+      settings.put(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+      settings.put(ProcessorConfig.STATE_DIR, Files.createTempDirectory("cpner-demo-state").toString());
+      settings.put(ProcessorConfig.HTTP_PORT, "0"); // any free port: the demo must not clash with a running processor
+      settings.put(ProcessorConfig.APPLICATION_ID, "cpner-demo");
+      // a throwaway signing key, trusted by this processor alone: the demo publishes signed updates
+      PrefixSigningKey signingKey = InProcessSetup.throwawaySigningKey("demo", settings);
+      try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(kafka.bootstrapServers()))) {
+        settings.put(ProcessorConfig.REGISTRY_URL, registry.url());
+        ProcessorConfig config = ProcessorConfig.parse(settings);
+        console.step("schema registry at " + registry.url());
+        InProcessSetup.createTopics(kafka, config, 2);
+        SchemaRegistryClient client = new SchemaRegistryClient(config.registryConfig());
+
+        List<DomainPrefix> shipped = PrefixDirectory.list(plm, prefixesDir);
+        try (PrefixPublisher publisher = new PrefixPublisher(kafka.bootstrapServers(), Map.of(), client, config.topics().control(),
+            Optional.of(signingKey))) {
+          for (DomainPrefix p : shipped) {
+            publisher.publish(p);
+          }
+          console.step("published " + shipped.size() + " prefixes, " + publisher.signing() + ": " + shipped.stream().map(p -> p.domain() + " v" + p.version()).toList());
+          try (NerProcessor processor = NerProcessor.start(config, plm);
+              DemoTraffic traffic = new DemoTraffic(kafka.bootstrapServers(), config, AvroSerde.forClass(Document.class, client, false),
+                  AvroSerde.forClass(NerResult.class, client, false), AvroSerde.forClass(DeadLetter.class, client, false))) {
+            InProcessSetup.awaitRunning(processor, shipped.size(), 60_000);
+            console.step("processor RUNNING with prefixes " + processor.prefixes().versions());
+            int half = samples.size() * rounds / 2;
+            int sent = 0;
+            List<Document> all = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+              for (Document d : samples) {
+                all.add(Document.newBuilder(d).setId(d.getId() + "-r" + (r + 1)).build());
+              }
+            }
+            sent += traffic.sendDocuments(all.subList(0, half), rate);
+            sent += traffic.sendBadRecords();
+            traffic.awaitOutputs(sent, timeoutSeconds, console);
+            DomainPrefix refused = PrefixLoading.loadFor(plm, refusedDir);
+            long next = processor.prefixes().installedVersion(refused.domain()) + 1;
+            publisher.publish(refused.withVersion(next));
+            console.step("published re-fused prefix " + refused.domain() + " v" + next + " (" + refused.metadata().kind()
+                + ", sources " + refused.metadata().sources() + ") mid-stream; no restart");
+            while (processor.prefixes().installedVersion(refused.domain()) < next) {
+              Thread.sleep(20);
+            }
+            sent += traffic.sendDocuments(all.subList(half, all.size()), rate);
+            traffic.awaitOutputs(sent, timeoutSeconds, console);
+            console.summary(traffic.stats());
+            return traffic.stats().lost() == 0 ? 0 : 1;
+          }
+        }
+      }
+    }
+  }
+}

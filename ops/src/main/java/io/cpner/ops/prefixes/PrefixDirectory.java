@@ -1,0 +1,37 @@
+package io.cpner.ops.prefixes;
+
+import io.cpner.model.Plm;
+import io.cpner.prefix.DomainPrefix;
+import io.cpner.prefix.PrefixCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The prefixes shipped in a directory: every sub-directory holding a prefix.json, by name. */
+public final class PrefixDirectory {
+  private PrefixDirectory() {}
+
+  public static List<DomainPrefix> list(Plm plm, Path root) throws IOException {
+    List<DomainPrefix> out = new ArrayList<>();
+    for (Path dir : dirs(root)) {
+      out.add(PrefixLoading.loadFor(plm, dir));
+    }
+    return out;
+  }
+
+  /** The sub-directories of {@code root} that hold a prefix.json, by name; at least one. */
+  static List<Path> dirs(Path root) throws IOException {
+    List<Path> out;
+    try (Stream<Path> dirs = Files.list(root)) {
+      out = dirs.filter(dir -> Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE))).sorted().toList();
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("expected prefix directories (with " + PrefixCodec.METADATA_FILE + ") under " + root
+          + ", found none");
+    }
+    return out;
+  }
+}
