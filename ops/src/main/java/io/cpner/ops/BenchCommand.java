@@ -24,6 +24,7 @@ import io.cpner.ops.bench.peers.TfPeerBench;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.stream.ProcessorConfig;
+import io.cpner.stream.ProcessorSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,11 +125,11 @@ final class BenchCommand implements Callable<Integer> {
     int cores = Runtime.getRuntime().availableProcessors();
     intraOp = threads > 0 ? threads : cores;
     // the pipeline runs with the processor's own threads rule unless --threads or --set say otherwise
-    pipelineOverrides = new LinkedHashMap<>(Map.of(ProcessorConfig.INFERENCE_THREADS, String.valueOf(threads)));
+    pipelineOverrides = new LinkedHashMap<>(Map.of(ProcessorSettings.INFERENCE_THREADS, String.valueOf(threads)));
     pipelineOverrides.putAll(pipelineSettings);
     pipelineBackend = Backend.of(pipelineOverrides);
-    streamThreads = ProcessorConfig.streamThreads(Integer.parseInt(pipelineOverrides.getOrDefault(ProcessorConfig.STREAM_THREADS, "0")));
-    passThreads = ProcessorConfig.intraOpThreads(Integer.parseInt(pipelineOverrides.get(ProcessorConfig.INFERENCE_THREADS)), streamThreads);
+    streamThreads = ProcessorConfig.streamThreads(Integer.parseInt(pipelineOverrides.getOrDefault(ProcessorSettings.STREAM_THREADS, "0")));
+    passThreads = ProcessorConfig.intraOpThreads(Integer.parseInt(pipelineOverrides.get(ProcessorSettings.INFERENCE_THREADS)), streamThreads);
     // the engine as the pipeline drives it: one caller per stream thread, each pass on its share of the cores
     pipelineEngine = streamThreads == 1 && passThreads == intraOp ? pipelineBackend.label
         : pipelineBackend.label + ", " + streamThreads + " callers x " + passThreads + " threads";
@@ -287,8 +288,8 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The backend and precision that processor settings select (the processor's defaults where unset). */
     static Backend of(Map<String, String> settings) {
-      EncoderBackend backend = EncoderBackend.valueOf(settings.getOrDefault(ProcessorConfig.INFERENCE_BACKEND, "ONNXRUNTIME"));
-      String precision = settings.getOrDefault(ProcessorConfig.INFERENCE_PRECISION, "");
+      EncoderBackend backend = EncoderBackend.valueOf(settings.getOrDefault(ProcessorSettings.INFERENCE_BACKEND, "ONNXRUNTIME"));
+      String precision = settings.getOrDefault(ProcessorSettings.INFERENCE_PRECISION, "");
       Precision p = precision.isEmpty() ? backend.defaultPrecision() : Precision.valueOf(precision);
       return Arrays.stream(values()).filter(b -> b.backend == backend && b.precision == p).findFirst()
           .orElseThrow(() -> new IllegalArgumentException(backend + " does not run " + p));

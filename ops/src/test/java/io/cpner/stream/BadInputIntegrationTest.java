@@ -103,7 +103,7 @@ class BadInputIntegrationTest {
   void shouldDeadLetterEveryKindOfBadRecordWithItsSourceAndKeepTaggingTheValidOnes() throws Exception {
     // given the processor running with the news prefix, and one record of every bad kind
     ProcessorConfig config = StreamTestKit.configWithTopics("bad-kinds", registry.url(), INPUT_PARTITIONS,
-        Map.of(ProcessorConfig.DOCUMENT_MAX_CHARS, String.valueOf(MAX_CHARS)));
+        Map.of(ProcessorSettings.DOCUMENT_MAX_CHARS, String.valueOf(MAX_CHARS)));
     CountingTagger tagger = new CountingTagger(new NerEngine(plm));
     List<BadKind> kinds = badKinds();
     try (NerStreamsApp app = startProcessor(config, tagger);
@@ -138,7 +138,7 @@ class BadInputIntegrationTest {
   void shouldDeadLetterABurstOfTenThousandBadRecordsWithoutTheModelAndThenTagValidDocuments() throws Exception {
     // given the processor running
     ProcessorConfig config = StreamTestKit.configWithTopics("bad-burst", registry.url(), INPUT_PARTITIONS,
-        Map.of(ProcessorConfig.DOCUMENT_MAX_CHARS, String.valueOf(MAX_CHARS)));
+        Map.of(ProcessorSettings.DOCUMENT_MAX_CHARS, String.valueOf(MAX_CHARS)));
     CountingTagger tagger = new CountingTagger(new NerEngine(plm));
     List<BadKind> kinds = badKinds();
     try (NerStreamsApp app = startProcessor(config, tagger);

@@ -45,21 +45,21 @@ final class StreamTestKit {
   /** A configuration whose topics, application id and state are this run's alone; topics are created. */
   static ProcessorConfig configWithTopics(String run, String registryUrl, int partitions, Map<String, String> extra) throws Exception {
     Map<String, String> m = new HashMap<>();
-    m.put(ProcessorConfig.BOOTSTRAP_SERVERS, SharedKafka.get().bootstrapServers());
-    m.put(ProcessorConfig.REGISTRY_URL, registryUrl);
-    m.put(ProcessorConfig.APPLICATION_ID, "cpner-" + run);
-    m.put(ProcessorConfig.INPUT_TOPIC, "documents-" + run);
-    m.put(ProcessorConfig.OUTPUT_TOPIC, "entities-" + run);
-    m.put(ProcessorConfig.DEAD_LETTER_TOPIC, "dlq-" + run);
-    m.put(ProcessorConfig.CONTROL_TOPIC, "prefix-updates-" + run);
-    m.put(ProcessorConfig.STATUS_TOPIC, "prefix-status-" + run);
+    m.put(ProcessorSettings.BOOTSTRAP_SERVERS, SharedKafka.get().bootstrapServers());
+    m.put(ProcessorSettings.REGISTRY_URL, registryUrl);
+    m.put(ProcessorSettings.APPLICATION_ID, "cpner-" + run);
+    m.put(ProcessorSettings.INPUT_TOPIC, "documents-" + run);
+    m.put(ProcessorSettings.OUTPUT_TOPIC, "entities-" + run);
+    m.put(ProcessorSettings.DEAD_LETTER_TOPIC, "dlq-" + run);
+    m.put(ProcessorSettings.CONTROL_TOPIC, "prefix-updates-" + run);
+    m.put(ProcessorSettings.STATUS_TOPIC, "prefix-status-" + run);
     Path state = Files.createTempDirectory("cpner-" + run);
-    m.put(ProcessorConfig.STATE_DIR, state.toString());
-    m.put(ProcessorConfig.HTTP_PORT, "0");
+    m.put(ProcessorSettings.STATE_DIR, state.toString());
+    m.put(ProcessorSettings.HTTP_PORT, "0");
     Path trusted = Files.writeString(state.resolveSibling(state.getFileName() + "-trusted-keys.properties"),
         TrustedKeys.line(SIGNING_KEY.keyId(), TEST_KEYS.getPublic()) + "\n");
-    m.put(ProcessorConfig.TRUSTED_KEYS, trusted.toString());
-    m.put(ProcessorConfig.BATCH_MAX_DELAY_MS, "20");
+    m.put(ProcessorSettings.TRUSTED_KEYS, trusted.toString());
+    m.put(ProcessorSettings.BATCH_MAX_DELAY_MS, "20");
     m.putAll(extra);
     ProcessorConfig config = ProcessorConfig.parse(m);
     var kafka = SharedKafka.get();

@@ -63,7 +63,7 @@ class StreamingIntegrationTest {
   @Test
   void shouldTagEveryDocumentExactlyOnceAcrossAPrefixSwapAndRestoreThePrefixesAfterARestart() throws Exception {
     // given topics, three domains' prefixes on the control topic, and the processor running
-    ProcessorConfig config = StreamTestKit.configWithTopics("it1", registry.url(), 3, Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, "32"));
+    ProcessorConfig config = StreamTestKit.configWithTopics("it1", registry.url(), 3, Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, "32"));
     publish(config, TestPrefixes.random(plm, "alpha", 4, 1), TestPrefixes.random(plm, "beta", 8, 2),
         TestPrefixes.capitalisedWords(plm));
     Map<String, Long> inputTimestamps = new HashMap<>();

@@ -60,7 +60,7 @@ public final class NerProcessor implements AutoCloseable {
           this.http = new ObservabilityServer(config.httpPort(), meters,
               () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions()), recent);
         } catch (java.io.UncheckedIOException e) {
-          throw new java.io.UncheckedIOException(e.getMessage() + " (" + ProcessorConfig.HTTP_PORT + ")", e.getCause());
+          throw new java.io.UncheckedIOException(e.getMessage() + " (" + ProcessorSettings.HTTP_PORT + ")", e.getCause());
         }
       }
     } catch (RuntimeException e) {

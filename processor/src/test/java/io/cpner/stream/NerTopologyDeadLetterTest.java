@@ -56,7 +56,7 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
         return engine.modelId();
       }
     };
-    try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 1), serdes, plm, crashing,
+    try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 1), serdes, plm, crashing,
         stateDir)) {
       t.publish(update(capitalised, "news", 1));
       Document crash = document("crash", "news", "This CRASH is unexpected.");
@@ -127,8 +127,8 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
 
   @Test
   void shouldRouteEveryKindOfBadRecordToDeadLettersAndKeepTaggingValidOnes() {
-    try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 1,
-        ProcessorConfig.DOCUMENT_MAX_CHARS, MAX_CHARS), serdes, plm, engine, stateDir)) {
+    try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 1,
+        ProcessorSettings.DOCUMENT_MAX_CHARS, MAX_CHARS), serdes, plm, engine, stateDir)) {
       // given the news prefix, and one bad record of each kind, then a valid document (offsets 0..8)
       t.publish(update(capitalised, "news", 1));
       byte[] garbage = utf8("this is not a Document");
@@ -187,8 +187,8 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
 
   @Test
   void shouldDeadLetterUnknownDomainWhenTheFallbackHasNoPrefixEither() {
-    try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.UNKNOWN_DOMAIN_POLICY, "FALLBACK",
-        ProcessorConfig.FALLBACK_DOMAIN, "general"), serdes, plm, engine, stateDir)) {
+    try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorSettings.UNKNOWN_DOMAIN_POLICY, "FALLBACK",
+        ProcessorSettings.FALLBACK_DOMAIN, "general"), serdes, plm, engine, stateDir)) {
       // given only a news prefix; the fallback 'general' has none
       t.publish(update(capitalised, "news", 1));
 
@@ -208,7 +208,7 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
   @Test
   void shouldDeadLetterADocumentWhoseTaggingFailsAndTagTheRestOfItsBatch() {
     FailingOnMarker tagger = new FailingOnMarker("POISON");
-    try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 3), serdes, plm, tagger,
+    try (TopologyHarness t = new TopologyHarness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 3), serdes, plm, tagger,
         stateDir)) {
       // given a batch whose middle document cannot be tagged
       t.publish(update(capitalised, "news", 4));

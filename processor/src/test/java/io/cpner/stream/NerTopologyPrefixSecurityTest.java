@@ -55,9 +55,9 @@ class NerTopologyPrefixSecurityTest extends TopologyTestBase {
     Path trusted = Files.writeString(keysDir.resolve("trusted-keys.properties"),
         TrustedKeys.line(SIGNER.keyId(), RELEASE.getPublic()) + "\n");
     Map<String, Object> all = new HashMap<>();
-    all.put(ProcessorConfig.BATCH_MAX_DOCUMENTS, 1);
-    all.put(ProcessorConfig.TRUSTED_KEYS, trusted.toString());
-    all.put(ProcessorConfig.ALLOW_UNSIGNED, false);
+    all.put(ProcessorSettings.BATCH_MAX_DOCUMENTS, 1);
+    all.put(ProcessorSettings.TRUSTED_KEYS, trusted.toString());
+    all.put(ProcessorSettings.ALLOW_UNSIGNED, false);
     all.putAll(settings);
     TopologyHarness t = new TopologyHarness(all, serdes, plm, engine, stateDir);
     t.publish(signed(update(capitalised, "news", 1)));
@@ -146,7 +146,7 @@ class NerTopologyPrefixSecurityTest extends TopologyTestBase {
 
   @Test
   void shouldInstallAnUnsignedUpdateWhereUnsignedUpdatesAreAllowedButStillRefuseABadSignature() throws IOException {
-    try (TopologyHarness t = signedNewsV1(Map.of(ProcessorConfig.ALLOW_UNSIGNED, true))) {
+    try (TopologyHarness t = signedNewsV1(Map.of(ProcessorSettings.ALLOW_UNSIGNED, true))) {
       // when a signed v2 whose labels were changed after signing, then an unsigned v3, arrive
       PrefixUpdate tampered = signed(update(TestPrefixes.constant(plm, "B-thing"), "news", 2));
       tampered.setLabels(List.of("O", "B-person", "I-person"));
@@ -255,7 +255,7 @@ class NerTopologyPrefixSecurityTest extends TopologyTestBase {
   void shouldRefuseAnOversizedRecordBeforeDecodingIt() throws IOException {
     // given a limit of exactly the size of the signed v1 record
     int limit = serdes.prefixUpdate().serializer().serialize(CONTROL, signed(update(capitalised, "news", 1))).length;
-    try (TopologyHarness t = signedNewsV1(Map.of(ProcessorConfig.UPDATE_MAX_BYTES, limit))) {
+    try (TopologyHarness t = signedNewsV1(Map.of(ProcessorSettings.UPDATE_MAX_BYTES, limit))) {
       // when a larger signed v2, and bytes one over the limit that are no update at all, arrive
       PrefixUpdate larger = signed(update(TestPrefixes.random(plm, "news", 2, 7), "news", 2));
       int largerBytes = serdes.prefixUpdate().serializer().serialize(CONTROL, larger).length;

@@ -37,7 +37,7 @@ class NerTopologyPrefixUpdateTest extends TopologyTestBase {
 
   /** A topology that runs every document at once, with news v1 (capitalised words are things) installed. */
   private TopologyHarness withNewsV1() {
-    TopologyHarness t = new TopologyHarness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 1), serdes, plm, engine, stateDir);
+    TopologyHarness t = new TopologyHarness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 1), serdes, plm, engine, stateDir);
     t.publish(update(capitalised, "news", 1));
     assertEquals(1, t.status.appliedCount(), t.status.lastRejection());
     return t;

@@ -36,7 +36,7 @@ class NerTopologyTest extends TopologyTestBase {
 
   @Test
   void shouldEmitOneResultPerValidDocumentKeyedByIdWithItsDomainPrefixAndInputTimestamp() {
-    try (TopologyHarness t = harness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 1))) {
+    try (TopologyHarness t = harness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 1))) {
       // given the news prefix (every capitalised word is a 'thing') installed from the control topic
       t.publish(update(capitalised, "news", 3));
       Document doc = document("doc-1", "news", "Alice met Bob in Paris.");
@@ -57,8 +57,8 @@ class NerTopologyTest extends TopologyTestBase {
 
   @Test
   void shouldRunBatchAsSoonAsItReachesMaxDocumentsWithoutWaitingForTime() {
-    try (TopologyHarness t = harness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 3,
-        ProcessorConfig.BATCH_MAX_DELAY_MS, 60_000L))) {
+    try (TopologyHarness t = harness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 3,
+        ProcessorSettings.BATCH_MAX_DELAY_MS, 60_000L))) {
       // given
       t.publish(update(capitalised, "news", 1));
       List<Document> docs = List.of(document("a", "news", "Rome is old."), document("b", "news", "Oslo is cold."),
@@ -85,7 +85,7 @@ class NerTopologyTest extends TopologyTestBase {
 
   @Test
   void shouldRunTheDocumentsThatFitWhenTheBufferReachesMaxTokens() {
-    try (TopologyHarness t = harness(Map.of(ProcessorConfig.BATCH_MAX_TOKENS, 16, ProcessorConfig.BATCH_MAX_DELAY_MS, 1_000L))) {
+    try (TopologyHarness t = harness(Map.of(ProcessorSettings.BATCH_MAX_TOKENS, 16, ProcessorSettings.BATCH_MAX_DELAY_MS, 1_000L))) {
       // given two documents that together, but not alone, reach 16 word pieces
       t.publish(update(capitalised, "news", 1));
       Document first = document("first", "news", "Alice met Bob in Paris on a sunny day.");
@@ -113,7 +113,7 @@ class NerTopologyTest extends TopologyTestBase {
 
   @Test
   void shouldHoldDocumentsUntilTheOldestHasWaitedMaxDelay() {
-    try (TopologyHarness t = harness(Map.of(ProcessorConfig.BATCH_MAX_DELAY_MS, 1_000L))) {
+    try (TopologyHarness t = harness(Map.of(ProcessorSettings.BATCH_MAX_DELAY_MS, 1_000L))) {
       // given two documents, far below the size and tokens limits
       t.publish(update(capitalised, "news", 1));
       Document early = document("early", "news", "Berlin is big.");
@@ -142,7 +142,7 @@ class NerTopologyTest extends TopologyTestBase {
 
   @Test
   void shouldTagEachRowOfAMixedDomainBatchWithItsOwnDomainsPrefix() {
-    try (TopologyHarness t = harness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 4))) {
+    try (TopologyHarness t = harness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 4))) {
       // given two domains with different prefixes and versions: a rule head, and a random prefix of length 4
       DomainPrefix science = TestPrefixes.random(plm, "science", 4, 2);
       t.publish(update(capitalised, "news", 5));
@@ -181,8 +181,8 @@ class NerTopologyTest extends TopologyTestBase {
 
   @Test
   void shouldTagUnknownDomainWithTheFallbackPrefixUnderTheFallbackPolicy() {
-    try (TopologyHarness t = harness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 1,
-        ProcessorConfig.UNKNOWN_DOMAIN_POLICY, "FALLBACK", ProcessorConfig.FALLBACK_DOMAIN, "general"))) {
+    try (TopologyHarness t = harness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 1,
+        ProcessorSettings.UNKNOWN_DOMAIN_POLICY, "FALLBACK", ProcessorSettings.FALLBACK_DOMAIN, "general"))) {
       // given only the fallback domain has a prefix
       t.publish(update(capitalised, "general", 2));
       Document doc = document("sport-1", "sports", "Messi scored twice against Madrid.");
@@ -203,7 +203,7 @@ class NerTopologyTest extends TopologyTestBase {
 
   @Test
   void shouldCountDocumentsResultsDeadLettersBatchesAndPrefixVersions() {
-    try (TopologyHarness t = harness(Map.of(ProcessorConfig.BATCH_MAX_DOCUMENTS, 2))) {
+    try (TopologyHarness t = harness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 2))) {
       // given news v3 installed
       t.publish(update(capitalised, "news", 3));
       // when two documents fill a batch and one record is undecodable

@@ -22,8 +22,8 @@ class ProcessorConfigSigningTest {
 
   private static Map<String, Object> minimal() {
     Map<String, Object> m = new HashMap<>();
-    m.put(ProcessorConfig.BOOTSTRAP_SERVERS, "localhost:9092");
-    m.put(ProcessorConfig.REGISTRY_URL, "http://localhost:8081");
+    m.put(ProcessorSettings.BOOTSTRAP_SERVERS, "localhost:9092");
+    m.put(ProcessorSettings.REGISTRY_URL, "http://localhost:8081");
     return m;
   }
 
@@ -34,7 +34,7 @@ class ProcessorConfigSigningTest {
         + "prefix.updates.allow.unsigned=true: prefix updates must be signed by a trusted key", e.getMessage());
 
     Map<String, Object> demo = minimal();
-    demo.put(ProcessorConfig.ALLOW_UNSIGNED, "true");
+    demo.put(ProcessorSettings.ALLOW_UNSIGNED, "true");
     ProcessorConfig config = ProcessorConfig.parse(demo);
     assertTrue(config.control().allowUnsigned());
     assertTrue(config.control().trustedKeys().isEmpty());
@@ -46,7 +46,7 @@ class ProcessorConfigSigningTest {
     Path file = Files.writeString(dir.resolve("trusted.properties"),
         TrustedKeys.line("release", Ed25519Keys.generate().getPublic()) + "\n");
     Map<String, Object> m = minimal();
-    m.put(ProcessorConfig.TRUSTED_KEYS, file.toString());
+    m.put(ProcessorSettings.TRUSTED_KEYS, file.toString());
 
     // when
     ProcessorConfig config = ProcessorConfig.parse(m);
@@ -62,14 +62,14 @@ class ProcessorConfigSigningTest {
   void shouldNameTheTrustedKeysSettingWhenItsFileIsMissingOrMalformed() throws Exception {
     Map<String, Object> missing = minimal();
     Path absent = dir.resolve("absent.properties");
-    missing.put(ProcessorConfig.TRUSTED_KEYS, absent.toString());
+    missing.put(ProcessorSettings.TRUSTED_KEYS, absent.toString());
     ConfigException e = assertThrows(ConfigException.class, () -> ProcessorConfig.parse(missing));
     assertEquals("Invalid value " + absent + " for configuration prefix.updates.trusted.keys: cannot read the file: "
         + "java.nio.file.NoSuchFileException: " + absent, e.getMessage());
 
     Map<String, Object> malformed = minimal();
     Path file = Files.writeString(dir.resolve("bad.properties"), "release: not a key\n");
-    malformed.put(ProcessorConfig.TRUSTED_KEYS, file.toString());
+    malformed.put(ProcessorSettings.TRUSTED_KEYS, file.toString());
     e = assertThrows(ConfigException.class, () -> ProcessorConfig.parse(malformed));
     assertEquals("Invalid value " + file + " for configuration prefix.updates.trusted.keys: " + file
         + ":1: expected keyId=base64 public key, found no '='", e.getMessage());
@@ -78,8 +78,8 @@ class ProcessorConfigSigningTest {
   @Test
   void shouldRefuseAMaximumUpdateSizeBelowOneByte() {
     Map<String, Object> m = minimal();
-    m.put(ProcessorConfig.ALLOW_UNSIGNED, "true");
-    m.put(ProcessorConfig.UPDATE_MAX_BYTES, "0");
+    m.put(ProcessorSettings.ALLOW_UNSIGNED, "true");
+    m.put(ProcessorSettings.UPDATE_MAX_BYTES, "0");
     ConfigException e = assertThrows(ConfigException.class, () -> ProcessorConfig.parse(m));
     assertEquals("Invalid value 0 for configuration prefix.updates.max.bytes: Value must be at least 1", e.getMessage());
   }

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 class ProcessorConfigTest {
   private static Properties file() {
     Properties p = new Properties();
-    p.put(ProcessorConfig.BOOTSTRAP_SERVERS, "file:9092");
-    p.put(ProcessorConfig.REGISTRY_URL, "http://registry:8081");
-    p.put(ProcessorConfig.BATCH_MAX_DELAY_MS, "50");
+    p.put(ProcessorSettings.BOOTSTRAP_SERVERS, "file:9092");
+    p.put(ProcessorSettings.REGISTRY_URL, "http://registry:8081");
+    p.put(ProcessorSettings.BATCH_MAX_DELAY_MS, "50");
     p.put("prefix.updates.allow.unsigned", "true");
     return p;
   }
@@ -48,21 +48,21 @@ class ProcessorConfigTest {
 
   @Test
   void shouldDeriveTheEnvironmentNameOfEveryKey() {
-    assertEquals("CPNER_SCHEMA_REGISTRY_URL", ProcessorConfig.envName(ProcessorConfig.REGISTRY_URL));
-    assertTrue(ProcessorConfig.markdownTable().contains("| `batch.max.delay.ms` | `CPNER_BATCH_MAX_DELAY_MS` | long | `50` |"));
+    assertEquals("CPNER_SCHEMA_REGISTRY_URL", ProcessorSettings.envName(ProcessorSettings.REGISTRY_URL));
+    assertTrue(ProcessorSettings.markdownTable().contains("| `batch.max.delay.ms` | `CPNER_BATCH_MAX_DELAY_MS` | long | `50` |"));
   }
 
   @Test
   void shouldListEveryEffectiveSettingWithSecretsHidden() {
     Properties p = file();
-    p.put(ProcessorConfig.REGISTRY_USER_INFO, "svc:s3cret");
+    p.put(ProcessorSettings.REGISTRY_USER_INFO, "svc:s3cret");
     p.put("streams.ssl.keystore.password", "hunter2");
     Map<String, String> settings = ProcessorConfig.parse(p, Map.of()).settings();
-    assertEquals("svc:[hidden]", settings.get(ProcessorConfig.REGISTRY_USER_INFO));
+    assertEquals("svc:[hidden]", settings.get(ProcessorSettings.REGISTRY_USER_INFO));
     assertEquals("[hidden]", settings.get("streams.ssl.keystore.password"));
-    assertEquals("50", settings.get(ProcessorConfig.BATCH_MAX_DELAY_MS));
-    assertEquals("exactly_once_v2", settings.get(ProcessorConfig.GUARANTEE));
-    assertTrue(settings.keySet().containsAll(ProcessorConfig.DEFINITION.names()), "every declared key is listed");
+    assertEquals("50", settings.get(ProcessorSettings.BATCH_MAX_DELAY_MS));
+    assertEquals("exactly_once_v2", settings.get(ProcessorSettings.GUARANTEE));
+    assertTrue(settings.keySet().containsAll(ProcessorSettings.DEFINITION.names()), "every declared key is listed");
   }
 
   @Test
@@ -71,7 +71,7 @@ class ProcessorConfigTest {
     ProcessorConfig byDefault = ProcessorConfig.parse(file(), Map.of());
     assertEquals(Math.min(64, cores), byDefault.streamThreads());
     assertEquals(Math.max(1, cores / Math.min(64, cores)), byDefault.intraOpThreads());
-    assertEquals("0 (" + byDefault.streamThreads() + " in use)", byDefault.settings().get(ProcessorConfig.STREAM_THREADS));
+    assertEquals("0 (" + byDefault.streamThreads() + " in use)", byDefault.settings().get(ProcessorSettings.STREAM_THREADS));
 
     ProcessorConfig one = ProcessorConfig.parse(file(), Map.of("CPNER_NUM_STREAM_THREADS", "1"));
     assertEquals(1, one.streamThreads());

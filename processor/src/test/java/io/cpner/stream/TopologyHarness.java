@@ -76,15 +76,15 @@ final class TopologyHarness implements AutoCloseable {
    */
   TopologyHarness(Map<String, ?> settings, TopicSerdes serdes, Plm plm, DocumentTagger tagger, Path stateDir) {
     Map<String, Object> all = new HashMap<>();
-    all.put(ProcessorConfig.BOOTSTRAP_SERVERS, "unused:9092");
-    all.put(ProcessorConfig.REGISTRY_URL, "http://unused:8081"); // the serdes use an in-memory registry
-    all.put(ProcessorConfig.STATE_DIR, stateDir.toString());
-    all.put(ProcessorConfig.INPUT_TOPIC, INPUT);
-    all.put(ProcessorConfig.OUTPUT_TOPIC, OUTPUT);
-    all.put(ProcessorConfig.DEAD_LETTER_TOPIC, DEAD_LETTERS);
-    all.put(ProcessorConfig.CONTROL_TOPIC, CONTROL);
-    all.put(ProcessorConfig.STATUS_TOPIC, STATUS);
-    all.put(ProcessorConfig.ALLOW_UNSIGNED, true);
+    all.put(ProcessorSettings.BOOTSTRAP_SERVERS, "unused:9092");
+    all.put(ProcessorSettings.REGISTRY_URL, "http://unused:8081"); // the serdes use an in-memory registry
+    all.put(ProcessorSettings.STATE_DIR, stateDir.toString());
+    all.put(ProcessorSettings.INPUT_TOPIC, INPUT);
+    all.put(ProcessorSettings.OUTPUT_TOPIC, OUTPUT);
+    all.put(ProcessorSettings.DEAD_LETTER_TOPIC, DEAD_LETTERS);
+    all.put(ProcessorSettings.CONTROL_TOPIC, CONTROL);
+    all.put(ProcessorSettings.STATUS_TOPIC, STATUS);
+    all.put(ProcessorSettings.ALLOW_UNSIGNED, true);
     all.putAll(settings);
     this.config = ProcessorConfig.parse(all);
     this.serdes = serdes;

@@ -16,6 +16,7 @@ import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.NerProcessor;
 import io.cpner.stream.ProcessorConfig;
+import io.cpner.stream.ProcessorSettings;
 import io.cpner.testkit.EmbeddedKafka;
 import io.cpner.testkit.EmbeddedSchemaRegistry;
 import java.io.IOException;
@@ -92,11 +93,11 @@ public final class PipelineBench implements AutoCloseable {
   static final double BACKLOG_SECONDS = 2;
 
   /** Settings every point sets itself; an override may not name them. */
-  private static final Set<String> OWN_SETTINGS = Set.of(ProcessorConfig.BOOTSTRAP_SERVERS, ProcessorConfig.REGISTRY_URL,
-      ProcessorConfig.APPLICATION_ID, ProcessorConfig.INPUT_TOPIC, ProcessorConfig.OUTPUT_TOPIC,
-      ProcessorConfig.DEAD_LETTER_TOPIC, ProcessorConfig.CONTROL_TOPIC, ProcessorConfig.STATUS_TOPIC,
-      ProcessorConfig.STATE_DIR, ProcessorConfig.TRUSTED_KEYS, ProcessorConfig.BATCH_MAX_DOCUMENTS,
-      ProcessorConfig.BATCH_MAX_DELAY_MS);
+  private static final Set<String> OWN_SETTINGS = Set.of(ProcessorSettings.BOOTSTRAP_SERVERS, ProcessorSettings.REGISTRY_URL,
+      ProcessorSettings.APPLICATION_ID, ProcessorSettings.INPUT_TOPIC, ProcessorSettings.OUTPUT_TOPIC,
+      ProcessorSettings.DEAD_LETTER_TOPIC, ProcessorSettings.CONTROL_TOPIC, ProcessorSettings.STATUS_TOPIC,
+      ProcessorSettings.STATE_DIR, ProcessorSettings.TRUSTED_KEYS, ProcessorSettings.BATCH_MAX_DOCUMENTS,
+      ProcessorSettings.BATCH_MAX_DELAY_MS);
 
   private final Plm plm;
   private final List<DomainPrefix> prefixes;
@@ -125,9 +126,9 @@ public final class PipelineBench implements AutoCloseable {
     this.kafka = kafka;
     this.registry = registry;
     Map<String, String> settings = new HashMap<>();
-    settings.put(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    settings.put(ProcessorConfig.REGISTRY_URL, registry.url());
-    settings.put(ProcessorConfig.HTTP_PORT, "-1");
+    settings.put(ProcessorSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    settings.put(ProcessorSettings.REGISTRY_URL, registry.url());
+    settings.put(ProcessorSettings.HTTP_PORT, "-1");
     this.signingKey = InProcessSetup.throwawaySigningKey("bench", settings);
     settings.putAll(overrides);
     this.baseSettings = Map.copyOf(settings);
@@ -205,7 +206,7 @@ public final class PipelineBench implements AutoCloseable {
       }
     }
     Directories.deleteQuietly(stateRoot);
-    Directories.deleteQuietly(Path.of(baseSettings.get(ProcessorConfig.TRUSTED_KEYS)).getParent());
+    Directories.deleteQuietly(Path.of(baseSettings.get(ProcessorSettings.TRUSTED_KEYS)).getParent());
     if (failure != null) {
       throw failure;
     }
@@ -218,15 +219,15 @@ public final class PipelineBench implements AutoCloseable {
 
   private Map<String, String> withPointSettings(String run, int batchSize, long maxDelayMs) {
     Map<String, String> m = new HashMap<>(baseSettings);
-    m.put(ProcessorConfig.APPLICATION_ID, "cpner-" + run);
-    m.put(ProcessorConfig.INPUT_TOPIC, run + "-documents");
-    m.put(ProcessorConfig.OUTPUT_TOPIC, run + "-entities");
-    m.put(ProcessorConfig.DEAD_LETTER_TOPIC, run + "-dlq");
-    m.put(ProcessorConfig.CONTROL_TOPIC, run + "-prefix-updates");
-    m.put(ProcessorConfig.STATUS_TOPIC, run + "-prefix-status");
-    m.put(ProcessorConfig.STATE_DIR, stateRoot.resolve(run).toString());
-    m.put(ProcessorConfig.BATCH_MAX_DOCUMENTS, Integer.toString(batchSize));
-    m.put(ProcessorConfig.BATCH_MAX_DELAY_MS, Long.toString(maxDelayMs));
+    m.put(ProcessorSettings.APPLICATION_ID, "cpner-" + run);
+    m.put(ProcessorSettings.INPUT_TOPIC, run + "-documents");
+    m.put(ProcessorSettings.OUTPUT_TOPIC, run + "-entities");
+    m.put(ProcessorSettings.DEAD_LETTER_TOPIC, run + "-dlq");
+    m.put(ProcessorSettings.CONTROL_TOPIC, run + "-prefix-updates");
+    m.put(ProcessorSettings.STATUS_TOPIC, run + "-prefix-status");
+    m.put(ProcessorSettings.STATE_DIR, stateRoot.resolve(run).toString());
+    m.put(ProcessorSettings.BATCH_MAX_DOCUMENTS, Integer.toString(batchSize));
+    m.put(ProcessorSettings.BATCH_MAX_DELAY_MS, Long.toString(maxDelayMs));
     return m;
   }
 

@@ -14,6 +14,7 @@ import io.cpner.registry.AvroSerde;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.NerProcessor;
 import io.cpner.stream.ProcessorConfig;
+import io.cpner.stream.ProcessorSettings;
 import io.cpner.testkit.EmbeddedKafka;
 import io.cpner.testkit.EmbeddedSchemaRegistry;
 import java.nio.file.Files;
@@ -66,14 +67,14 @@ public final class DemoCommand implements Callable<Integer> {
         EmbeddedKafka kafka = EmbeddedKafka.start()) {
       console.step("in-process KRaft broker at " + kafka.bootstrapServers());
       Map<String, String> settings = new HashMap<>();
-      settings.put(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-      settings.put(ProcessorConfig.STATE_DIR, Files.createTempDirectory("cpner-demo-state").toString());
-      settings.put(ProcessorConfig.HTTP_PORT, "0"); // any free port: the demo must not clash with a running processor
-      settings.put(ProcessorConfig.APPLICATION_ID, "cpner-demo");
+      settings.put(ProcessorSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+      settings.put(ProcessorSettings.STATE_DIR, Files.createTempDirectory("cpner-demo-state").toString());
+      settings.put(ProcessorSettings.HTTP_PORT, "0"); // any free port: the demo must not clash with a running processor
+      settings.put(ProcessorSettings.APPLICATION_ID, "cpner-demo");
       // a throwaway signing key, trusted by this processor alone: the demo publishes signed updates
       PrefixSigningKey signingKey = InProcessSetup.throwawaySigningKey("demo", settings);
       try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(kafka.bootstrapServers()))) {
-        settings.put(ProcessorConfig.REGISTRY_URL, registry.url());
+        settings.put(ProcessorSettings.REGISTRY_URL, registry.url());
         ProcessorConfig config = ProcessorConfig.parse(settings);
         console.step("schema registry at " + registry.url());
         InProcessSetup.createTopics(kafka, config, 2);

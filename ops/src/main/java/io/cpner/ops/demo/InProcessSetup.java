@@ -5,6 +5,7 @@ import io.cpner.prefix.PrefixSigningKey;
 import io.cpner.prefix.TrustedKeys;
 import io.cpner.stream.NerProcessor;
 import io.cpner.stream.ProcessorConfig;
+import io.cpner.stream.ProcessorSettings;
 import io.cpner.testkit.EmbeddedKafka;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,7 +42,7 @@ public final class InProcessSetup {
     PrefixSigningKey key = new PrefixSigningKey(idPrefix + "-" + Long.toHexString(System.nanoTime()), pair.getPrivate());
     Path trusted = Files.createTempDirectory("cpner-" + idPrefix + "-keys").resolve("trusted-keys.properties");
     Files.writeString(trusted, TrustedKeys.line(key.keyId(), pair.getPublic()) + "\n");
-    settings.put(ProcessorConfig.TRUSTED_KEYS, trusted.toString());
+    settings.put(ProcessorSettings.TRUSTED_KEYS, trusted.toString());
     return key;
   }
 

