@@ -72,7 +72,6 @@ public final class ProcessorConfig extends AbstractConfig {
     }
   }
 
-
   private final Topics topics;
   private final BatchPolicy batching;
   private final AdmissionPolicy admission;
