@@ -66,7 +66,7 @@ public final class ObservabilityServer implements AutoCloseable {
     try (var in = ObservabilityServer.class.getResourceAsStream("live.html")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException | NullPointerException e) {
-      throw new IllegalStateException("classpath resource io/cpner/stream/live.html is missing", e);
+      throw new IllegalStateException("classpath resource io/cpner/stream/observability/live.html is missing", e);
     }
   }
 
