@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
 
 /**
  * What one {@code cpner bench} run measured for one PLM, and the ratios the performance targets are
@@ -75,18 +74,18 @@ public final class PlmReport {
     }
   }
 
-  private final String name;
-  private final Compared compared;
-  private final Map<String, Object> plm = new LinkedHashMap<>();
-  private final Map<String, Object> corpusTokens = new LinkedHashMap<>();
-  private MatmulCeiling.Result ceiling;
-  private final List<EngineBench.Point> engine = new ArrayList<>();
-  private final List<EngineBench.Point> ortPeer = new ArrayList<>();
-  private final List<EngineBench.Point> tfPeer = new ArrayList<>();
-  private final List<EngineBench.Point> mixed = new ArrayList<>();
-  private final List<Memory> memory = new ArrayList<>();
-  private long prefixTensorBytes;
-  private final List<Map<String, Object>> pipeline = new ArrayList<>();
+  final String name;
+  final Compared compared;
+  final Map<String, Object> plm = new LinkedHashMap<>();
+  final Map<String, Object> corpusTokens = new LinkedHashMap<>();
+  MatmulCeiling.Result ceiling;
+  final List<EngineBench.Point> engine = new ArrayList<>();
+  final List<EngineBench.Point> ortPeer = new ArrayList<>();
+  final List<EngineBench.Point> tfPeer = new ArrayList<>();
+  final List<EngineBench.Point> mixed = new ArrayList<>();
+  final List<Memory> memory = new ArrayList<>();
+  long prefixTensorBytes;
+  final List<Map<String, Object>> pipeline = new ArrayList<>();
 
   /**
    * @param name the PLM as the command line names it
@@ -252,76 +251,9 @@ public final class PlmReport {
         .average().orElse(0);
   }
 
-  /** This PLM's tables, each heading ending with its name. */
+  /** This PLM's tables, each heading ending with its name ({@link PlmReportTables}). */
   public void print(PrintStream out, Map<String, String> pipelineSettings) {
-    out.printf("%n==== %s: %s, %,d parameters, %,.1f MiB resident once loaded%n", name, plm.get("id"),
-        (long) plm.get("parameters"), (long) plm.get("residentBytes") / 1048576.0);
-    out.printf("prefixes: %s%n", ((Map<?, ?>) plm.get("prefixes")).entrySet().stream()
-        .map(e -> e.getKey() + " (" + e.getValue() + ")").collect(Collectors.joining(", ")));
-    if (!corpusTokens.isEmpty()) {
-      out.printf("corpus tokens in its vocabulary: mean %.1f / median %s / max %s%n", (double) corpusTokens.get("mean"),
-          corpusTokens.get("median"), corpusTokens.get("max"));
-    }
-    if (ceiling != null) {
-      out.printf("%n-- matmul at the model's shapes (%d tokens x in x out), ONNX Runtime, %s%n", ceiling.tokens(), name);
-      out.printf("   %-28s %13s %13s%n", "", "fp32 GFLOP/s", "int8 GOP/s");
-      for (MatmulCeiling.ShapeRate s : ceiling.shapes()) {
-        out.printf("   %4d x %4d  (%d per layer)      %13.1f %13.1f%n", s.in(), s.out(), s.perLayer(), s.fp32GflopsPerSec(),
-            s.int8GopsPerSec());
-      }
-      out.printf("   %.1f MFLOP per token -> fp32 ceiling %,.0f tokens/s at %.1f GFLOP/s; int8 ceiling %,.0f tokens/s at %.1f GOP/s%n",
-          ceiling.flopsPerToken() / 1e6, ceiling.fp32().tokensPerSec(), ceiling.fp32().gopsPerSec(), ceiling.int8().tokensPerSec(),
-          ceiling.int8().gopsPerSec());
-    }
-    printPoints(out, "engine only (NerEngine.tag: split, tokenize, forward, heads), " + name, engine);
-    printPoints(out, "onnxruntime peer: the model's own ONNX file, no prefix, " + name, ortPeer);
-    printPoints(out, "tensorflow peer: the model's own SavedModel (TF-Java), no prefix, " + TfPeerBench.POSITIONS
-        + " positions a row, " + name, tfPeer);
-    printPoints(out, "mixed domains (" + compared.int8Engine() + "), " + name, mixed);
-    if (memory.size() == 2) {
-      out.printf("%n-- memory, %s%n", name);
-      for (Memory m : memory) {
-        out.printf("   %5d domains: resident %,.1f MiB = outside the Java heap %,.1f + heap committed %,.1f; heap used after GC %,.1f MiB%n",
-            m.domains(), m.residentBytes() / 1048576.0, m.outsideHeapBytes() / 1048576.0, m.heapCommittedBytes() / 1048576.0,
-            m.heapUsedBytes() / 1048576.0);
-      }
-      out.printf("   one prefix's tensors: %,d bytes%n", prefixTensorBytes);
-    }
-    if (!pipeline.isEmpty()) {
-      out.printf("%n-- full pipeline through the in-process broker (Avro, schema registry, exactly-once), settings %s, %s%n",
-          pipelineSettings, name);
-      out.printf("   %-28s %5s %6s %9s %9s %10s %8s %8s %8s %8s %9s%n", "mode", "batch", "delay", "offered", "docs/s", "tokens/s",
-          "p50 ms", "p95 ms", "p99 ms", "results", "proc CPU");
-      for (Map<String, Object> r : pipeline) {
-        PipelineBench.Point p = (PipelineBench.Point) r.get("point");
-        out.printf("   %-28s %5d %6d %9s %9.1f %10.0f %8.1f %8.1f %8.1f %8d %8.0f%%%n", r.get("mode"), p.batchSize(), p.maxDelayMs(),
-            Double.isInfinite(p.offeredDocsPerSec()) || p.offeredDocsPerSec() <= 0 ? "max" : String.format("%.1f", p.offeredDocsPerSec()),
-            p.docsPerSec(), p.tokensPerSec(), p.p50Ms(), p.p95Ms(), p.p99Ms(), p.results(), 100 * p.processorCpuShare());
-      }
-      out.printf("   proc CPU: the processor's threads' share of this process's CPU time in the window; the rest is the%n"
-          + "   in-process broker and registry, the bench's producer and reader, and the JVM's own threads%n");
-    }
-    out.printf("%n-- targets, %s (ratios of figures from this run)%n", name);
-    for (Target t : targets()) {
-      if (t.informational()) {
-        out.printf("   %-62s %8.2f  (for information)%n", t.name(), t.measured());
-      } else {
-        out.printf("   %-62s %8.2f  %s %5.2f  %s%n", t.name(), t.measured(), t.atLeast() ? ">=" : "<=", t.bound(),
-            t.met() ? "met" : "NOT MET");
-      }
-    }
-  }
-
-  private static void printPoints(PrintStream out, String title, List<EngineBench.Point> points) {
-    if (points.isEmpty()) {
-      return;
-    }
-    out.printf("%n-- %s%n", title);
-    out.printf("   %-52s %5s %10s %10s %9s %9s %8s%n", "", "batch", "tokens/s", "computed/s", "docs/s", "ms/call", "padding");
-    for (EngineBench.Point p : points) {
-      out.printf("   %-52s %5d %10.0f %10.0f %9.1f %9.1f %7.1f%%%n", p.label(), p.batch(), p.tokensPerSec(),
-          p.computedTokensPerSec(), p.docsPerSec(), p.msPerCall(), 100 * p.paddingWaste());
-    }
+    PlmReportTables.print(this, out, pipelineSettings);
   }
 
   /** This PLM's section of the JSON report. */
