@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--prefixes", defaultValue = "prefixes",
       description = "Directory searched at any depth for prefixes (prefix.json); each PLM runs those whose metadata names it "
-          + "(id and content hash), one per domain, e.g. prefixes/<domain> and prefixes/bert-base-cased/<domain> "
+          + "(id and content hash), one per domain, e.g. prefixes/minilm/<domain> and prefixes/bert-base-cased/<domain> "
           + "(default ${DEFAULT-VALUE}).")
   Path prefixesDir;
 

@@ -81,11 +81,11 @@ class DockerComposeTest {
       assertTrue(topics.contains("--topic " + topic + " "), "compose creates topic " + topic);
     }
     assertTrue(topics.contains("--topic " + config.topics().control() + " --partitions 1 --config cleanup.policy=compact"));
-    // publish takes the directory of the shipped prefixes (the image copies prefixes/ to /app/prefixes) and
-    // publishes each sub-directory with a prefix.json
+    // publish takes the directory of the default PLM's shipped prefixes (the image copies prefixes/ to
+    // /app/prefixes, one directory per PLM) and publishes each sub-directory with a prefix.json
     List<String> published = commandOf("prefixes");
-    assertEquals("/app/prefixes", published.get(published.size() - 1));
-    try (Stream<Path> dirs = Files.list(ROOT.resolve("prefixes"))) {
+    assertEquals("/app/prefixes/minilm", published.get(published.size() - 1));
+    try (Stream<Path> dirs = Files.list(ROOT.resolve("prefixes").resolve("minilm"))) {
       assertTrue(dirs.filter(d -> Files.exists(d.resolve("prefix.json"))).count() >= 6, "the shipped prefixes");
     }
   }

@@ -130,7 +130,7 @@ class EncoderBackendParityTest {
   }
 
   private static DomainPrefix shipped(String domain) throws IOException {
-    DomainPrefix prefix = PrefixCodec.read(Path.of("..", "prefixes", domain));
+    DomainPrefix prefix = PrefixCodec.read(Path.of("..", "prefixes", "minilm", domain));
     prefix.requireCompatible(plm.identity());
     return prefix;
   }

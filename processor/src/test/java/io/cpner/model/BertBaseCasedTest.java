@@ -43,7 +43,7 @@ class BertBaseCasedTest {
 
   @Test
   void shouldRefuseAPrefixTrainedOnAnotherPlm() throws Exception {
-    DomainPrefix minilmPrefix = PrefixCodec.read(Path.of("..", "prefixes", "conll2003"));
+    DomainPrefix minilmPrefix = PrefixCodec.read(Path.of("..", "prefixes", "minilm", "conll2003"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> minilmPrefix.requireCompatible(SharedPlm.bertBaseCased().identity()));
     assertTrue(e.getMessage().contains("was made for PLM sentence-transformers/all-MiniLM-L6-v2"), e.getMessage());

@@ -71,7 +71,7 @@ class PrefixCodecTest {
   @Test
   void shouldReadAPrefixMadeBeforeTheLayerMixAndCrfAsLastLayerWithArgmax() throws Exception {
     // given a shipped prefix written before heads could mix layers or decode with a CRF
-    DomainPrefix legacy = PrefixCodec.read(Path.of("..", "prefixes", "politics"));
+    DomainPrefix legacy = PrefixCodec.read(Path.of("..", "prefixes", "minilm", "politics"));
     // then it reads the last layer alone and labels each word by its argmax
     assertEquals(1, legacy.headLayers());
     assertArrayEquals(new float[] {1f}, DomainPrefix.copyOf(legacy.layerWeights()));

@@ -40,11 +40,10 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
   @Mixin PlmOption plmOption;
 
-  @Option(names = "--prefixes", defaultValue = "prefixes", description = "Shipped prefixes (default ${DEFAULT-VALUE}).")
+  @Option(names = "--prefixes", description = "Shipped prefixes (default: prefixes/<plm>).")
   Path prefixesDir;
 
-  @Option(names = "--refused", defaultValue = "prefixes/updates/politics",
-      description = "Re-fused prefix published mid-stream as a new version (default ${DEFAULT-VALUE}).")
+  @Option(names = "--refused", description = "Re-fused prefix published mid-stream as a new version (default: <prefixes>/updates/politics).")
   Path refusedDir;
 
   @Option(names = "--rounds", defaultValue = "3", description = "Times the sample documents are sent (default ${DEFAULT-VALUE}).")
@@ -80,7 +79,9 @@ public final class DemoCommand implements Callable<Integer> {
         InProcessSetup.createTopics(kafka, config, 2);
         SchemaRegistryClient client = new SchemaRegistryClient(config.registryConfig());
 
-        List<DomainPrefix> shipped = PrefixDirectory.list(plm, prefixesDir);
+        Path prefixes = prefixesDir != null ? prefixesDir : PrefixDirectory.shippedFor(plmOption.name());
+        Path refused = refusedDir != null ? refusedDir : prefixes.resolve("updates").resolve("politics");
+        List<DomainPrefix> shipped = PrefixDirectory.list(plm, prefixes);
         try (PrefixPublisher publisher = new PrefixPublisher(kafka.bootstrapServers(), Map.of(), client, config.topics().control(),
             Optional.of(signingKey))) {
           for (DomainPrefix p : shipped) {
@@ -103,12 +104,12 @@ public final class DemoCommand implements Callable<Integer> {
             sent += traffic.sendDocuments(all.subList(0, half), rate);
             sent += traffic.sendBadRecords();
             traffic.awaitOutputs(sent, timeoutSeconds, console);
-            DomainPrefix refused = PrefixLoading.loadFor(plm, refusedDir);
-            long next = processor.prefixes().installedVersion(refused.domain()) + 1;
-            publisher.publish(refused.withVersion(next));
-            console.step("published re-fused prefix " + refused.domain() + " v" + next + " (" + refused.metadata().kind()
-                + ", sources " + refused.metadata().sources() + ") mid-stream; no restart");
-            while (processor.prefixes().installedVersion(refused.domain()) < next) {
+            DomainPrefix refusedPrefix = PrefixLoading.loadFor(plm, refused);
+            long next = processor.prefixes().installedVersion(refusedPrefix.domain()) + 1;
+            publisher.publish(refusedPrefix.withVersion(next));
+            console.step("published re-fused prefix " + refusedPrefix.domain() + " v" + next + " (" + refusedPrefix.metadata().kind()
+                + ", sources " + refusedPrefix.metadata().sources() + ") mid-stream; no restart");
+            while (processor.prefixes().installedVersion(refusedPrefix.domain()) < next) {
               Thread.sleep(20);
             }
             sent += traffic.sendDocuments(all.subList(half, all.size()), rate);

@@ -18,6 +18,11 @@ public final class PlmOption {
       description = "Where imported PLMs are kept. Default: ${DEFAULT-VALUE}.")
   Path cacheDir;
 
+  /** The PLM as named: {@code minilm}, {@code bert-base-cased} or a directory. */
+  public String name() {
+    return plm;
+  }
+
   public Plm load() {
     return PlmLoader.load(plm, cacheDir);
   }

@@ -10,9 +10,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The prefixes shipped in a directory: every sub-directory holding a prefix.json, by name. */
+/**
+ * The prefixes shipped in a directory: every sub-directory holding a prefix.json, by name. The
+ * repository ships one directory per PLM, {@code prefixes/<plm>} (a prefix runs only on its own PLM).
+ */
 public final class PrefixDirectory {
+  /** Where the repository keeps its shipped prefixes, one directory per PLM. */
+  public static final Path SHIPPED = Path.of("prefixes");
+
   private PrefixDirectory() {}
+
+  /** The shipped prefixes of a PLM: {@code prefixes/<name>}, for a directory PLM its last path element. */
+  public static Path shippedFor(String plm) {
+    Path name = Path.of(plm).getFileName();
+    return SHIPPED.resolve(name == null ? plm : name.toString());
+  }
 
   public static List<DomainPrefix> list(Plm plm, Path root) throws IOException {
     List<DomainPrefix> out = new ArrayList<>();

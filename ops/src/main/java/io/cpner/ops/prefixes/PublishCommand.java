@@ -40,7 +40,7 @@ public final class PublishCommand implements Callable<Integer> {
   Long version;
 
   @Parameters(arity = "1..*", description = "Prefix directories; a directory without prefix.json stands for each of its"
-      + " sub-directories that has one (e.g. prefixes/).")
+      + " sub-directories that has one (e.g. prefixes/minilm/).")
   List<Path> dirs;
 
   @Override

@@ -2,6 +2,7 @@ package io.cpner.ops.training;
 
 import io.cpner.model.Plm;
 import io.cpner.ops.options.PlmOption;
+import io.cpner.ops.prefixes.PrefixDirectory;
 import io.cpner.ops.prefixes.PrefixLoading;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixCodec;
@@ -29,7 +30,7 @@ public final class FuseCommand implements Callable<Integer> {
   @Option(names = "--target", required = true, description = "Target domain.") String target;
   @Option(names = "--sources", required = true, split = ",", description = "Source domains, e.g. conll2003 or music,science.")
   List<String> sources;
-  @Option(names = "--prefixes", defaultValue = "prefixes", description = "Directory holding one prefix directory per domain (default ${DEFAULT-VALUE}).")
+  @Option(names = "--prefixes", description = "Directory holding one prefix directory per domain (default: prefixes/<plm>).")
   Path prefixes;
   @Option(names = "--warmup", description = "The target's warm-up prefix (default: <prefixes>/<target>-alone, else <prefixes>/<target>).")
   Path warmupDir;
@@ -48,7 +49,7 @@ public final class FuseCommand implements Callable<Integer> {
       DomainPrefix warmup = PrefixLoading.loadFor(plm, warmupDir != null ? warmupDir : defaultWarmup());
       List<DomainPrefix> sourcePrefixes = new ArrayList<>();
       for (String source : sources) {
-        sourcePrefixes.add(PrefixLoading.loadFor(plm, prefixes.resolve(source)));
+        sourcePrefixes.add(PrefixLoading.loadFor(plm, prefixesDir().resolve(source)));
       }
       PrefixTraining training = new PrefixTraining(plm, this.training.options(), TrainCommand.progressBar());
       PrefixTraining.Outcome outcome = sourcePrefixes.size() == 1
@@ -66,7 +67,11 @@ public final class FuseCommand implements Callable<Integer> {
   }
 
   private Path defaultWarmup() {
-    Path alone = prefixes.resolve(target + "-alone");
-    return java.nio.file.Files.isDirectory(alone) ? alone : prefixes.resolve(target);
+    Path alone = prefixesDir().resolve(target + "-alone");
+    return java.nio.file.Files.isDirectory(alone) ? alone : prefixesDir().resolve(target);
+  }
+
+  private Path prefixesDir() {
+    return prefixes != null ? prefixes : PrefixDirectory.shippedFor(plmOption.name());
   }
 }
