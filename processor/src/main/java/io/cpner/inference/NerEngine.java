@@ -204,12 +204,15 @@ public final class NerEngine implements DocumentTagger, AutoCloseable {
     if (targets.isEmpty()) {
       return;
     }
-    // each word is read as its domain's weighted sum of the last layers
+    // each word is read as its domain's weighted sum of the last layers: one row's weights, every word's copy
     int exposed = encoder.exposedLayers();
+    float[][] rowMix = new float[rows.size()][exposed];
+    for (int r = 0; r < rows.size(); r++) {
+      LayerMix.write(DomainPrefix.copyOf(rowPrefixes.get(r).layerWeights()), exposed, rowMix[r], 0);
+    }
     float[] layerMix = new float[targets.size() * exposed];
     for (int t = 0; t < targets.size(); t++) {
-      float[] weights = DomainPrefix.copyOf(rowPrefixes.get(targets.get(t).row()).layerWeights());
-      LayerMix.write(weights, exposed, layerMix, t * exposed);
+      System.arraycopy(rowMix[targets.get(t).row()], 0, layerMix, t * exposed, exposed);
     }
     float[] hidden = encoder.hiddenAt(rows.stream().map(r -> r.window().ids()).toList(), rowPrefixes,
         targets.stream().mapToLong(OwnedWord::flatPosition).toArray(), layerMix); // (targets, hidden)
