@@ -67,6 +67,9 @@ class BadInputIntegrationTest {
   private static AvroSerde<DeadLetter> deadLetters;
   private static AvroSerde<NerResult> results;
   private static int foreignSchemaId;
+  private static int bombSchemaId;
+  /** A string, bytes or collection length no record here has the bytes for: 2,000,000,000. */
+  private static final long BOMB = 2_000_000_000L;
 
   /** One kind of bad record: the bytes it is sent as and the reason it must be dead-lettered for. */
   private record BadKind(String name, DeadLetterReason reason, byte[] value) {}
@@ -92,6 +95,12 @@ class BadInputIntegrationTest {
     results = AvroSerde.forClass(NerResult.class, client, false);
     // an id the registry did issue, but for a schema that cannot be read as a Document
     foreignSchemaId = client.register("bad-input-foreign-value", NerResult.getClassSchema());
+    // a writer schema a Document reader accepts (the extra fields are skipped), with bytes and an array
+    bombSchemaId = client.register("bad-input-bomb-value", new org.apache.avro.Schema.Parser().parse("""
+        {"type": "record", "name": "Document", "namespace": "io.cpner.avro", "fields": [
+          {"name": "id", "type": "string"}, {"name": "domain", "type": "string"}, {"name": "text", "type": "string"},
+          {"name": "metadata", "type": {"type": "map", "values": "string"}},
+          {"name": "blob", "type": "bytes"}, {"name": "marks", "type": {"type": "array", "items": "null"}}]}"""));
   }
 
   @AfterAll
@@ -199,8 +208,45 @@ class BadInputIntegrationTest {
       kinds.add(new BadKind("invalid-domain-" + kinds.size(), DeadLetterReason.INVALID_DOMAIN,
           wire(new Document("d", domain, "Alice met Bob.", Map.of()))));
     }
+    lengthBombs().forEach((name, value) -> kinds.add(new BadKind(name, DeadLetterReason.UNDECODABLE, value)));
     kinds.add(new BadKind("unknown-domain", DeadLetterReason.UNKNOWN_DOMAIN, wire(new Document("d", "sports", "Messi scored.", Map.of()))));
     return kinds;
+  }
+
+  /**
+   * Records of a few bytes whose length prefixes claim 2,000,000,000 bytes or items: a string
+   * (13 bytes in all), the text, a map's entry count, a map key, bytes and an array of nulls (the
+   * last two through a writer schema with extra fields). Avro alone would allocate each claim.
+   */
+  private static Map<String, byte[]> lengthBombs() {
+    byte[] header = Arrays.copyOf(wire(new Document("x", DOMAIN, "x", Map.of())), ConfluentWireFormat.HEADER_SIZE);
+    byte[] fields = concat(concat(avroString("x"), avroString(DOMAIN)), avroString("Alice met Bob."));
+    Map<String, byte[]> bombs = new java.util.LinkedHashMap<>();
+    bombs.put("bomb-id-string", concat(concat(header, varint(BOMB)), utf8("abc")));
+    bombs.put("bomb-text-string", concat(concat(header, concat(avroString("x"), avroString(DOMAIN))), concat(varint(BOMB), utf8("ab"))));
+    bombs.put("bomb-map-entries", concat(concat(header, fields), concat(varint(BOMB), avroString("k"))));
+    bombs.put("bomb-map-key", concat(concat(header, fields), concat(varint(1), varint(BOMB))));
+    byte[] bombHeader = ConfluentWireFormat.header(bombSchemaId);
+    byte[] emptyMap = varint(0);
+    bombs.put("bomb-bytes", concat(concat(bombHeader, concat(fields, emptyMap)), concat(varint(BOMB), utf8("ab"))));
+    bombs.put("bomb-null-array", concat(concat(bombHeader, concat(fields, emptyMap)), concat(varint(0), concat(varint(BOMB), varint(0)))));
+    return bombs;
+  }
+
+  /** An Avro long or int as Avro writes it: zig-zag, then 7 bits a byte. */
+  private static byte[] varint(long value) {
+    long zigzag = (value << 1) ^ (value >> 63);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    while ((zigzag & ~0x7fL) != 0) {
+      out.write((int) ((zigzag & 0x7f) | 0x80));
+      zigzag >>>= 7;
+    }
+    out.write((int) zigzag);
+    return out.toByteArray();
+  }
+
+  private static byte[] avroString(String s) {
+    return concat(varint(utf8(s).length), utf8(s));
   }
 
   private static NerStreamsApp startProcessor(ProcessorConfig config, DocumentTagger tagger) throws Exception {
@@ -254,6 +300,9 @@ class BadInputIntegrationTest {
     assertNotNull(letter, "no dead letter for " + sent.key());
     assertEquals(sent.expected(), letter.getReason(), sent.key() + ": " + letter.getDetail());
     assertTrue(!letter.getDetail().isBlank(), sent.key() + " has a detail");
+    if (sent.key().startsWith("bomb-")) {
+      assertTrue(letter.getDetail().contains("2000000000"), sent.key() + " refused before Avro allocates the claim: " + letter.getDetail());
+    }
     assertEquals(config.topics().input(), letter.getSourceTopic(), sent.key());
     assertEquals(sent.at().partition(), letter.getSourcePartition(), sent.key());
     assertEquals(sent.at().offset(), letter.getSourceOffset(), sent.key());

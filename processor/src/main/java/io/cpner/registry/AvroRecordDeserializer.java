@@ -23,13 +23,17 @@ import org.apache.kafka.common.serialization.Deserializer;
  * with an older or newer compatible schema read fine. {@code null} bytes read as {@code null}.
  * Anything else that cannot be read (too short, wrong magic byte, unknown schema id, incompatible
  * writer schema, bytes that are not Avro of that schema) is a {@link SerializationException} whose
- * message says what was expected and what was found. Thread-safe.
+ * message says what was expected and what was found. Every length the data declares is checked
+ * against the bytes that remain before Avro allocates it ({@link AvroLengthGuard}). Thread-safe.
  */
 public final class AvroRecordDeserializer<T extends SpecificRecord> implements Deserializer<T> {
   private final Schema readerSchema;
   private final SpecificData model;
   private final SchemaRegistry client;
-  private final ConcurrentMap<Integer, DatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+  private final ConcurrentMap<Integer, WriterReader<T>> readersByWriterId = new ConcurrentHashMap<>();
+
+  /** The writer schema of an id and the reader that resolves it to the generated class. */
+  private record WriterReader<T>(Schema writer, DatumReader<T> reader) {}
 
   public AvroRecordDeserializer(Schema readerSchema, SpecificData model, SchemaRegistry client) {
     this.readerSchema = readerSchema;
@@ -43,13 +47,20 @@ public final class AvroRecordDeserializer<T extends SpecificRecord> implements D
       return null;
     }
     int schemaId = ConfluentWireFormat.schemaId(data, topic);
-    DatumReader<T> reader = readerFor(schemaId, topic);
+    WriterReader<T> resolved = readerFor(schemaId, topic);
     int payload = data.length - ConfluentWireFormat.HEADER_SIZE;
+    try {
+      AvroLengthGuard.check(resolved.writer(), data, ConfluentWireFormat.HEADER_SIZE, payload);
+    } catch (IllegalArgumentException e) {
+      throw new SerializationException(
+          "Avro decode error on topic " + topic + ": " + payload + " payload bytes are not a "
+              + readerSchema.getFullName() + " written with schema id " + schemaId + ": " + e.getMessage(), e);
+    }
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE, payload, null);
     T value;
     boolean atEnd;
     try {
-      value = reader.read(null, decoder);
+      value = resolved.reader().read(null, decoder);
       atEnd = decoder.isEnd();
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
@@ -64,8 +75,8 @@ public final class AvroRecordDeserializer<T extends SpecificRecord> implements D
     return value;
   }
 
-  private DatumReader<T> readerFor(int schemaId, String topic) {
-    DatumReader<T> cached = readersByWriterId.get(schemaId);
+  private WriterReader<T> readerFor(int schemaId, String topic) {
+    WriterReader<T> cached = readersByWriterId.get(schemaId);
     if (cached != null) {
       return cached;
     }
@@ -78,8 +89,8 @@ public final class AvroRecordDeserializer<T extends SpecificRecord> implements D
               + ") that cannot be read as " + readerSchema.getFullName() + ": "
               + compatibility.getResult().getIncompatibilities());
     }
-    DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, readerSchema, model);
-    DatumReader<T> previous = readersByWriterId.putIfAbsent(schemaId, reader);
+    WriterReader<T> reader = new WriterReader<>(writerSchema, new SpecificDatumReader<>(writerSchema, readerSchema, model));
+    WriterReader<T> previous = readersByWriterId.putIfAbsent(schemaId, reader);
     return previous == null ? reader : previous;
   }
 
