@@ -14,6 +14,7 @@ import io.cpner.stream.documents.DocumentRouter;
 import io.cpner.stream.documents.InternalAvroSerde;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -47,7 +48,16 @@ public final class NerTopology {
    * where the control-topic applier reports each update ({@code instance} names this instance there).
    */
   public record Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
-      PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics, RecentResults recent) {}
+      PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics, RecentResults recent, LongSupplier wallClockMs) {
+    /**
+     * On the system clock. Timings are stamped with it, not with Kafka Streams' cached clock, which
+     * is read once per poll loop and so misses a forward pass that ran since.
+     */
+    public Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
+        PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics, RecentResults recent) {
+      this(tagger, plm, prefixes, updateStatus, statusSink, instance, metrics, recent, System::currentTimeMillis);
+    }
+  }
 
   private NerTopology() {}
 
@@ -59,14 +69,14 @@ public final class NerTopology {
     // 2. Decode, validate, resolve the domain's prefix.
     topology.addProcessor(ROUTER,
         () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config.admission(),
-            config.topics().input(), runtime.metrics(), BATCHING, DEAD_LETTER_SINK), SOURCE);
+            config.topics().input(), runtime.metrics(), runtime.wallClockMs(), BATCHING, DEAD_LETTER_SINK), SOURCE);
     // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay. The buffer
     //    holds at most a few batches: in memory, with the changelog (restored on start) for durability.
     //    Cached: the changelog is written at each commit, so a document tagged before the commit that
     //    follows its arrival costs a tombstone there, not a copy of its text and then a tombstone.
     topology.addProcessor(BATCHING,
         () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config.batching(), config.topics().input(),
-            runtime.metrics(), runtime.recent(), RESULTS_SINK, DEAD_LETTER_SINK),
+            runtime.metrics(), runtime.recent(), runtime.wallClockMs(), RESULTS_SINK, DEAD_LETTER_SINK),
         ROUTER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchingInferenceProcessor.STORE),
         Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)).withCachingEnabled(), BATCHING);

@@ -61,6 +61,8 @@ import org.apache.kafka.common.config.types.Password;
  * prefix, e.g. {@code streams.security.protocol=SSL}.
  */
 public final class ProcessorConfig extends AbstractConfig {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessorConfig.class);
+
   /** The topics the processor reads and writes. */
   public record Topics(String input, String output, String deadLetter, String control, String status) {}
 
@@ -148,7 +150,9 @@ public final class ProcessorConfig extends AbstractConfig {
    * The file's settings with every {@code CPNER_*} environment variable laid over them, for
    * containers: {@code CPNER_BATCH_MAX_DELAY_MS=20} sets {@code batch.max.delay.ms}, and
    * {@code CPNER_STREAMS_SECURITY_PROTOCOL=SSL} sets {@code streams.security.protocol}. A variable
-   * that names no declared key (and is not {@code CPNER_STREAMS_*}) fails, naming it.
+   * that is within two edits of a setting or shares its first word fails, naming the setting it
+   * probably meant; the launcher's variables ({@link ProcessorSettings#LAUNCHER_VARIABLES}) and any
+   * other {@code CPNER_*} name unlike every setting ({@code CPNER_HOME}) are ignored.
    */
   public static ProcessorConfig parse(Properties file, Map<String, String> environment) {
     Map<String, Object> merged = new HashMap<>();
@@ -166,8 +170,16 @@ public final class ProcessorConfig extends AbstractConfig {
         key = name.substring(ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
       }
       if (key == null) {
-        throw new ConfigException(name, value, "no such setting; expected " + ENV_PREFIX
-            + "<KEY IN UPPER CASE WITH _ FOR .>, e.g. " + ProcessorSettings.envName(BATCH_MAX_DELAY_MS));
+        if (ProcessorSettings.LAUNCHER_VARIABLES.contains(name)) {
+          return;
+        }
+        String meant = ProcessorSettings.misspelledSetting(name);
+        if (meant != null) {
+          throw new ConfigException(name, value, "no such setting; did you mean " + meant + "? Settings are "
+              + ENV_PREFIX + "<KEY IN UPPER CASE WITH _ FOR .>, e.g. " + ProcessorSettings.envName(BATCH_MAX_DELAY_MS));
+        }
+        LOG.info("Environment variable {} is not a setting (nor like one): ignored", name);
+        return;
       }
       merged.put(key, value);
     });

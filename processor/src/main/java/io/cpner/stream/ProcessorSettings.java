@@ -113,6 +113,60 @@ public final class ProcessorSettings {
   /** Environment variables that override settings start with this: {@code CPNER_BATCH_MAX_DELAY_MS}. */
   public static final String ENV_PREFIX = "CPNER_";
 
+  /**
+   * {@code CPNER_*} variables that are not settings: the launcher's own ({@code ops/bin/cpner}),
+   * compose's and the training script's. They are passed over without a word.
+   */
+  public static final java.util.Set<String> LAUNCHER_VARIABLES =
+      java.util.Set.of("CPNER_JAVA_OPTS", "CPNER_CLASSPATH", "CPNER_REBUILD", "CPNER_PREFIXES", "CPNER_HOME");
+
+  /**
+   * The setting an unknown {@code CPNER_*} variable was probably meant to be, or null when it looks
+   * like nothing of ours: a variable within two edits of a setting's name
+   * ({@code CPNER_BATCH_MAX_DELAY} for {@code CPNER_BATCH_MAX_DELAY_MS}), or one that shares its
+   * first word with a setting ({@code CPNER_BATCH_SIZE}), is a misspelling and must fail loudly;
+   * anything else ({@code CPNER_HOME}, {@code CPNER_JAVA_OPTS}) is someone else's.
+   */
+  public static String misspelledSetting(String variable) {
+    String word = firstWord(variable);
+    String nearest = null;
+    int nearestDistance = Integer.MAX_VALUE;
+    for (String key : DEFINITION.names()) {
+      String env = envName(key);
+      int distance = editDistance(variable, env);
+      if ((distance <= 2 || firstWord(env).equals(word)) && distance < nearestDistance) {
+        nearest = env;
+        nearestDistance = distance;
+      }
+    }
+    return nearest;
+  }
+
+  private static String firstWord(String variable) {
+    String rest = variable.substring(Math.min(ENV_PREFIX.length(), variable.length()));
+    int end = rest.indexOf('_');
+    return end < 0 ? rest : rest.substring(0, end);
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+
   /** The environment variable that overrides a key: {@code batch.max.delay.ms -> CPNER_BATCH_MAX_DELAY_MS}. */
   public static String envName(String key) {
     return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replace('.', '_');

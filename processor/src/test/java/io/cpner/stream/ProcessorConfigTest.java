@@ -40,6 +40,30 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void shouldSayWhichSettingAMisspelledVariableWasProbablyMeantToBe() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ProcessorConfig.parse(file(), Map.of("CPNER_BATCH_MAX_DELAY_SM", "20")));
+    assertTrue(e.getMessage().contains("did you mean CPNER_BATCH_MAX_DELAY_MS?"), e.getMessage());
+    ConfigException sameWord = assertThrows(ConfigException.class,
+        () -> ProcessorConfig.parse(file(), Map.of("CPNER_BATCH_SIZE", "20")));
+    assertTrue(sameWord.getMessage().contains("CPNER_BATCH_SIZE"), sameWord.getMessage());
+  }
+
+  @Test
+  void shouldStartBesideTheLaunchersVariablesAndUnrelatedCpnerNames() {
+    ProcessorConfig c = ProcessorConfig.parse(file(), Map.of(
+        "CPNER_JAVA_OPTS", "-Xmx2g",
+        "CPNER_CLASSPATH", "/opt/cpner/lib/*",
+        "CPNER_REBUILD", "1",
+        "CPNER_PREFIXES", "/app/prefixes/bert-base-cased",
+        "CPNER_HOME", "/opt/cpner",
+        "CPNER_OWNER_EMAIL", "ops@example.com",
+        "CPNER_BATCH_MAX_DELAY_MS", "30"));
+    assertEquals(30L, c.batching().maxDelayMs());
+    assertEquals(ProcessorConfig.parse(file(), Map.of("CPNER_BATCH_MAX_DELAY_MS", "30")).settings(), c.settings());
+  }
+
+  @Test
   void shouldNameTheKeyOfAnInvalidValue() {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ProcessorConfig.parse(file(), Map.of("CPNER_BATCH_MAX_DOCUMENTS", "0")));

@@ -65,6 +65,8 @@ final class TopologyHarness implements AutoCloseable {
   final NerMetrics metrics = NerMetrics.inMemory();
   final CapturedStatus statusRecords;
   final TopologyTestDriver driver;
+  /** The driver's mock wall clock, which the processor's timings read too. */
+  private long wallClockMs = START.toEpochMilli();
   final TestInputTopic<byte[], byte[]> documents;
   final TestInputTopic<String, PrefixUpdate> control;
   final TestOutputTopic<String, NerResult> results;
@@ -90,7 +92,7 @@ final class TopologyHarness implements AutoCloseable {
     this.serdes = serdes;
     this.statusRecords = new CapturedStatus(serdes.prefixStatus(), STATUS);
     NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, INSTANCE, metrics,
-        new RecentResults(50));
+        new RecentResults(50), () -> wallClockMs);
     metrics.watch(prefixes, status);
     this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config, serdes, new DeadLetters(metrics)), START);
     this.documents = driver.createInputTopic(INPUT, new ByteArraySerializer(), new ByteArraySerializer());
@@ -149,6 +151,7 @@ final class TopologyHarness implements AutoCloseable {
   }
 
   void advanceWallClock(long ms) {
+    wallClockMs += ms;
     driver.advanceWallClockTime(Duration.ofMillis(ms));
   }
 

@@ -62,8 +62,13 @@ final class ProcessorProcess {
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Cpner.class.getName(), "run", "--config",
         config.toString()));
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      // what a user's shell holds beside the settings: the launcher's variables and an unrelated
+      // CPNER_HOME must not stop the processor (they are not settings)
+      builder.environment().putAll(Map.of("CPNER_JAVA_OPTS", String.join(" ", JVM_OPTIONS),
+          "CPNER_CLASSPATH", System.getProperty("java.class.path"), "CPNER_HOME", dir.toString()));
+      Process process = builder.start();
       RUNNING.add(process);
       return new ProcessorProcess(name, log, process);
     } catch (IOException e) {

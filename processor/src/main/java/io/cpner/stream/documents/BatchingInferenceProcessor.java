@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,11 +46,13 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   private final RecentResults recent;
   private final String resultsNode;
   private final String deadLetterNode;
+  private final LongSupplier wallClockMs;
   private ProcessorContext<Object, Object> context;
   private BatchBuffer buffer;
 
   public BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, BatchPolicy batching, String inputTopic,
-      NerMetrics metrics, RecentResults recent, String resultsNode, String deadLetterNode) {
+      NerMetrics metrics, RecentResults recent, LongSupplier wallClockMs, String resultsNode, String deadLetterNode) {
+    this.wallClockMs = wallClockMs;
     this.resultsNode = resultsNode;
     this.deadLetterNode = deadLetterNode;
     this.metrics = metrics;
@@ -140,7 +143,7 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
     long nanos = System.nanoTime() - start;
     metrics.batch(docs.size(), nanos);
     float forwardMs = nanos / 1e6f;
-    long now = context.currentSystemTimeMs();
+    long now = wallClockMs.getAsLong(); // after the forward pass, which Streams' cached clock has not seen
     for (int i = 0; i < docs.size(); i++) {
       BufferedDocument doc = docs.get(i);
       NerResult result = NerResult.newBuilder()

@@ -8,6 +8,7 @@ import io.cpner.inference.DocumentTagger;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.stream.observability.NerMetrics;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -34,10 +35,13 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   private final DeadLetters deadLetters;
   private final String batchingNode;
   private final String deadLetterNode;
+  private final LongSupplier wallClockMs;
   private ProcessorContext<Object, Object> context;
 
   public DocumentRouter(Deserializer<Document> deserializer, PrefixRegistry prefixes, DocumentTagger tagger,
-      AdmissionPolicy admission, String inputTopic, NerMetrics metrics, String batchingNode, String deadLetterNode) {
+      AdmissionPolicy admission, String inputTopic, NerMetrics metrics, LongSupplier wallClockMs, String batchingNode,
+      String deadLetterNode) {
+    this.wallClockMs = wallClockMs;
     this.batchingNode = batchingNode;
     this.deadLetterNode = deadLetterNode;
     this.metrics = metrics;
@@ -90,7 +94,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
         .setSourcePartition(source == null ? -1 : source.partition())
         .setSourceOffset(source == null ? -1 : source.offset())
         .setInputTimestampMs(record.timestamp())
-        .setBufferedAtMs(context.currentSystemTimeMs())
+        .setBufferedAtMs(wallClockMs.getAsLong())
         .build();
     context.forward(new Record<Object, Object>(doc.getId(), buffered, record.timestamp()), batchingNode);
   }

@@ -40,7 +40,7 @@ class BatchingInferenceProcessorTest {
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
     stage = new BatchingInferenceProcessor(tagger, prefixes, new BatchPolicy(3, 1_000, 50), "documents", metrics,
-        new RecentResults(10), "results", "dead-letters");
+        new RecentResults(10), () -> context.currentSystemTimeMs(), "results", "dead-letters");
     stage.init(context);
   }
 
@@ -58,6 +58,40 @@ class BatchingInferenceProcessorTest {
     assertEquals(3L, first.getPrefixVersion());
     assertEquals(List.of("Alice", "Bob"), first.getEntities().stream().map(e -> e.getText()).toList());
     assertEquals(3, first.getTimings().getBatchSize());
+  }
+
+  @Test
+  void shouldStampResultsAndLatencyWithTheWallClockAfterTheForwardPassNotStreamsCachedClock() {
+    // given a forward pass that takes 4,350 ms of wall-clock time while Streams' cached clock stands still
+    java.util.concurrent.atomic.AtomicLong wallClock = new java.util.concurrent.atomic.AtomicLong(1_010);
+    io.cpner.inference.DocumentTagger slow = new io.cpner.inference.DocumentTagger() {
+      @Override
+      public List<List<io.cpner.inference.Entity>> tag(List<io.cpner.inference.NerEngine.Request> requests) {
+        wallClock.addAndGet(4_350);
+        return tagger.tag(requests);
+      }
+
+      @Override
+      public int countTokens(String text) {
+        return tagger.countTokens(text);
+      }
+
+      @Override
+      public String modelId() {
+        return tagger.modelId();
+      }
+    };
+    stage = new BatchingInferenceProcessor(slow, prefixes, new BatchPolicy(1, 1_000, 50), "documents", metrics,
+        new RecentResults(10), wallClock::get, "results", "dead-letters");
+    stage.init(context);
+    // when a document is tagged
+    process(buffered("a", "news", "Alice met Bob", 3, 0, 0, 1_000));
+    // then its result says it was emitted after the pass, and the latency metric counts the pass
+    NerResult result = (NerResult) context.forwarded().get(0).record().value();
+    assertEquals(5_360L, result.getTimings().getEmittedAtMs());
+    assertEquals(1_010L, context.currentSystemTimeMs(), "Streams' clock did not move");
+    assertEquals(4_360.0, metrics.registry().get("cpner.result.latency").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS), 5.0,
+        "input timestamp 1,000 to emitted 5,360");
   }
 
   @Test

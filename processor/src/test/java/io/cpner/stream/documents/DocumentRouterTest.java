@@ -75,7 +75,7 @@ class DocumentRouterTest {
 
   private void route(AdmissionPolicy admission, byte[] value) {
     DocumentRouter router = new DocumentRouter(documents.deserializer(), prefixes, new StageFixtures.RuleTagger(), admission,
-        "documents", NerMetrics.inMemory(), "batch", "dead");
+        "documents", NerMetrics.inMemory(), context::currentSystemTimeMs, "batch", "dead");
     router.init(context);
     router.process(new Record<>("key".getBytes(StandardCharsets.UTF_8), value, 4_000L));
   }
