@@ -18,7 +18,7 @@ COPY prefixes /app/prefixes
 COPY ops/config /app/config
 RUN useradd --system --home /app cpner && mkdir -p /app/state /app/plm-cache && chown cpner /app/state /app/plm-cache
 USER cpner
-ENV CPNER_STATE_DIR=/app/state CPNER_PLM_CACHE_DIR=/app/plm-cache JAVA_OPTS="-Xmx3g"
+ENV CPNER_STATE_DIR=/app/state CPNER_PLM_CACHE_DIR=/app/plm-cache CPNER_HTTP_BIND_ADDRESS=0.0.0.0 JAVA_OPTS="-Xmx3g"
 # /metrics, /health, /ready
 EXPOSE 8080
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -Dai.djl.offline=true -cp '/app/cpner.jar:/app/lib/*' io.cpner.ops.Cpner \"$@\"", "cpner"]

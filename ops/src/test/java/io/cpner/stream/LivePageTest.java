@@ -38,7 +38,7 @@ class LivePageTest {
     recent.add(new RecentResults.Item("doc-2", "music", 1, "The Beatles recorded Abbey Road.",
         List.of(new RecentResults.Span("The Beatles", "band", 0, 11, 0.9f), new RecentResults.Span("Abbey Road", "album", 21, 31, 0.8f)),
         2L));
-    try (ObservabilityServer server = new ObservabilityServer(0, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+    try (ObservabilityServer server = new ObservabilityServer("127.0.0.1", 0, true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
         () -> new ObservabilityServer.Health(KafkaStreams.State.RUNNING, "plm", Map.of("politics", 2L)), recent)) {
       // when Chromium loads the page and runs its script
       String dom = render("http://127.0.0.1:" + server.port() + "/");

@@ -55,12 +55,14 @@ public final class NerProcessor implements AutoCloseable {
     try {
       this.app = new NerStreamsApp(config, serdes, runtime);
       new KafkaStreamsMetrics(app.streams()).bindTo(meters);
-      if (config.httpPort() >= 0) {
+      ProcessorConfig.Http http = config.http();
+      if (http.port() >= 0) {
         try {
-          this.http = new ObservabilityServer(config.httpPort(), meters,
+          this.http = new ObservabilityServer(http.bindAddress(), http.port(), http.livePage(), meters,
               () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions()), recent);
         } catch (java.io.UncheckedIOException e) {
-          throw new java.io.UncheckedIOException(e.getMessage() + " (" + ProcessorSettings.HTTP_PORT + ")", e.getCause());
+          throw new java.io.UncheckedIOException(e.getMessage() + " (" + ProcessorSettings.HTTP_BIND_ADDRESS + ", "
+              + ProcessorSettings.HTTP_PORT + ")", e.getCause());
         }
       }
     } catch (RuntimeException e) {

@@ -226,8 +226,11 @@ public final class ProcessorConfig extends AbstractConfig {
     return getString(STATE_DIR);
   }
 
-  public int httpPort() {
-    return getInt(HTTP_PORT);
+  /** Where the HTTP server listens (port -1: no server) and whether it serves the live page. */
+  public record Http(String bindAddress, int port, boolean livePage) {}
+
+  public Http http() {
+    return new Http(getString(ProcessorSettings.HTTP_BIND_ADDRESS), getInt(HTTP_PORT), getBoolean(ProcessorSettings.HTTP_LIVE_PAGE));
   }
 
   /** Settings for Kafka Streams and its clients, {@code streams.} stripped. */

@@ -43,6 +43,8 @@ public final class ProcessorSettings {
   public static final String PLM_CACHE_DIR = "plm.cache.dir";
   public static final String STATE_DIR = "state.dir";
   public static final String HTTP_PORT = "http.port";
+  public static final String HTTP_BIND_ADDRESS = "http.bind.address";
+  public static final String HTTP_LIVE_PAGE = "http.live.page";
   public static final String INFERENCE_BACKEND = "inference.backend";
   public static final String INFERENCE_PRECISION = "inference.precision";
   public static final String INFERENCE_THREADS = "inference.threads";
@@ -107,6 +109,10 @@ public final class ProcessorSettings {
           "Where imported PLMs are kept (" + PlmLoader.BERT_BASE_CASED + ": about 420 MB, imported on first use).")
       .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65535), Importance.LOW,
           "Port of /metrics (Prometheus), /health and /ready; 0 for any free port, -1 for none.")
+      .define(HTTP_BIND_ADDRESS, Type.STRING, "127.0.0.1", Importance.MEDIUM,
+          "Address the HTTP server listens on: loopback by default, so that nothing off the host reads it; the image sets 0.0.0.0 so that probes and scrapers reach the container.")
+      .define(HTTP_LIVE_PAGE, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Serve the live page (/) and /results.json, which show the latest documents' texts; false leaves only /metrics, /health and /ready.")
       .define(STATE_DIR, Type.STRING, System.getProperty("java.io.tmpdir") + "/cpner-streams", Importance.LOW,
           "Kafka Streams state directory (the batch buffer's local store).");
 

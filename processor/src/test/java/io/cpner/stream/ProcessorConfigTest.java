@@ -71,6 +71,13 @@ class ProcessorConfigTest {
   }
 
   @Test
+  void shouldBeDocumentedInTheReadmeExactlyAsDeclared() throws java.io.IOException {
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+    assertTrue(readme.contains(ProcessorSettings.markdownTable()),
+        "README's configuration table differs from ProcessorSettings.markdownTable(); paste it from there");
+  }
+
+  @Test
   void shouldDeriveTheEnvironmentNameOfEveryKey() {
     assertEquals("CPNER_SCHEMA_REGISTRY_URL", ProcessorSettings.envName(ProcessorSettings.REGISTRY_URL));
     assertTrue(ProcessorSettings.markdownTable().contains("| `batch.max.delay.ms` | `CPNER_BATCH_MAX_DELAY_MS` | long | `50` |"));

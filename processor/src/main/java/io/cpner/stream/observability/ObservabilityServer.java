@@ -39,21 +39,28 @@ public final class ObservabilityServer implements AutoCloseable {
   private final HttpServer server;
 
   /**
-   * Starts serving on {@code port} (0: any free port).
+   * Starts serving on {@code bindAddress}:{@code port} (0: any free port); without
+   * {@code livePage}, {@code /} and {@code /results.json} (document texts) answer 404.
    */
-  public ObservabilityServer(int port, PrometheusMeterRegistry registry, Supplier<Health> health, RecentResults recent) {
+  public ObservabilityServer(String bindAddress, int port, boolean livePage, PrometheusMeterRegistry registry,
+      Supplier<Health> health, RecentResults recent) {
     try {
-      this.server = HttpServer.create(new InetSocketAddress(port), 0);
+      this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot listen on HTTP port " + port, e);
+      throw new UncheckedIOException("cannot listen on HTTP " + bindAddress + ":" + port, e);
     }
     server.createContext("/metrics", exchange -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
     server.createContext("/health", exchange -> sendHealth(exchange, health.get(), health.get().live()));
     server.createContext("/ready", exchange -> sendHealth(exchange, health.get(), health.get().ready()));
-    server.createContext("/results.json", exchange -> send(exchange, 200, "application/json",
-        JSON.writeValueAsString(recent.snapshot())));
+    server.createContext("/results.json", exchange -> {
+      if (!livePage) {
+        send(exchange, 404, "text/plain", "not found (http.live.page=false)");
+      } else {
+        send(exchange, 200, "application/json", JSON.writeValueAsString(recent.snapshot()));
+      }
+    });
     server.createContext("/", exchange -> {
-      if (!exchange.getRequestURI().getPath().equals("/")) {
+      if (!livePage || !exchange.getRequestURI().getPath().equals("/")) {
         send(exchange, 404, "text/plain", "not found");
       } else {
         send(exchange, 200, "text/html; charset=utf-8", LIVE_PAGE);
