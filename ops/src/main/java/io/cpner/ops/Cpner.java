@@ -21,6 +21,18 @@ public final class Cpner {
   public static void main(String[] args) {
     // nothing is ever downloaded at run time: the PLM and libtorch come from the classpath
     System.setProperty("ai.djl.offline", "true");
-    System.exit(new CommandLine(new Cpner()).execute(args));
+    System.exit(new CommandLine(new Cpner()).setExecutionExceptionHandler(Cpner::userError).execute(args));
+  }
+
+  /**
+   * A bad argument or file (IllegalArgumentException, Kafka's ConfigException) is one line on
+   * stderr and exit 2; anything else is a bug or an outage and keeps its stack trace.
+   */
+  static int userError(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+    if (e instanceof IllegalArgumentException || e instanceof org.apache.kafka.common.config.ConfigException) {
+      command.getErr().println(command.getCommandName() + ": " + e.getMessage());
+      return 2;
+    }
+    throw e;
   }
 }

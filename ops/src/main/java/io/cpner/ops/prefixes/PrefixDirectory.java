@@ -34,6 +34,13 @@ public final class PrefixDirectory {
     return out;
   }
 
+  /** Whether some sub-directory of {@code root} holds a prefix.json. */
+  static boolean hasPrefixDirs(Path root) throws IOException {
+    try (Stream<Path> dirs = Files.list(root)) {
+      return dirs.anyMatch(dir -> Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE)));
+    }
+  }
+
   /** The sub-directories of {@code root} that hold a prefix.json, by name; at least one. */
   static List<Path> dirs(Path root) throws IOException {
     List<Path> out;

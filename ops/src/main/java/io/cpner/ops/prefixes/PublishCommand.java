@@ -63,11 +63,25 @@ public final class PublishCommand implements Callable<Integer> {
     }
   }
 
-  /** Each directory as given if it is a prefix directory, else the prefix directories in it. */
-  private static List<Path> expand(List<Path> dirs) throws IOException {
+  /**
+   * Each directory as given if it is a prefix directory, else the prefix directories in it; a
+   * directory with neither (e.g. {@code prefixes/minilm/updates/} from a glob is one, its children
+   * are) is skipped with one line on stderr. None at all is an error.
+   */
+  static List<Path> expand(List<Path> dirs) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path dir : dirs) {
-      out.addAll(Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE)) ? List.of(dir) : PrefixDirectory.dirs(dir));
+      if (Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE))) {
+        out.add(dir);
+      } else if (Files.isDirectory(dir) && PrefixDirectory.hasPrefixDirs(dir)) {
+        out.addAll(PrefixDirectory.dirs(dir));
+      } else {
+        System.err.println("skipped " + dir + ": not a prefix directory (no " + PrefixCodec.METADATA_FILE
+            + " in it or in its sub-directories)");
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("no prefix directory among " + dirs);
     }
     return out;
   }

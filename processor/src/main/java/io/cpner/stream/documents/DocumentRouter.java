@@ -74,6 +74,9 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
       deadLetter(record, source, DeadLetterReason.UNDECODABLE, "cannot decode a Document: " + e.getMessage());
       return;
     }
+    if (doc.getDomain() != null) { // domain tags are case-insensitive: Politics and POLITICS are politics
+      doc.setDomain(doc.getDomain().toLowerCase(java.util.Locale.ROOT));
+    }
     Optional<DocumentValidator.Rejection> rejection = validator.check(doc);
     if (rejection.isPresent()) {
       deadLetter(record, source, rejection.get().reason(), rejection.get().detail());

@@ -12,6 +12,7 @@ import io.cpner.registry.AvroSerde;
 import io.cpner.registry.InMemorySchemaRegistry;
 import io.cpner.stream.observability.NerMetrics;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -43,6 +44,13 @@ class DocumentRouterTest {
     assertEquals(2, buffered.getSourcePartition());
     assertEquals(41L, buffered.getSourceOffset());
     assertEquals(5_000L, buffered.getBufferedAtMs());
+  }
+
+  @Test
+  void shouldReadADomainTagWhateverItsCase() {
+    route(new AdmissionPolicy(1_000, UnknownDomainPolicy.DEAD_LETTER, ""), wire(doc("d-4", "News", "Alice met Bob")));
+    BufferedDocument buffered = (BufferedDocument) context.forwarded().get(0).record().value();
+    assertEquals(List.of("news", "news"), List.of(buffered.getDomain(), buffered.getPrefixDomain()));
   }
 
   @Test
