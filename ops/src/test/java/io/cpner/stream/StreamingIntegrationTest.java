@@ -11,6 +11,7 @@ import io.cpner.avro.PrefixUpdateStatusRecord;
 import io.cpner.model.Plm;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.registry.AvroSerde;
+import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.testkit.EmbeddedSchemaRegistry;
 import io.cpner.testkit.SharedKafka;
@@ -70,6 +71,9 @@ class StreamingIntegrationTest {
     try (NerProcessor processor = NerProcessor.start(config, plm);
         KafkaProducer<String, Document> producer = producer()) {
       StreamTestKit.awaitPrefixes(processor, Map.of("alpha", 1L, "beta", 1L, "rule", 1L));
+      // and, before any document was written, the input schema is registered for clients that only look it up
+      SchemaRegistryClient lookupOnly = new SchemaRegistryClient(RegistryConfig.of(registry.url()).withAutoRegister(false));
+      assertTrue(lookupOnly.schemaId(config.topics().input() + "-value", Document.getClassSchema()) > 0);
 
       // when half the documents are sent, alpha's prefix is swapped, and the other half is sent
       send(producer, config, 0, DOCUMENTS / 2, inputTimestamps);

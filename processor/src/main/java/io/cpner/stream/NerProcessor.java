@@ -5,7 +5,9 @@ import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
 import io.cpner.model.loading.PlmLoader;
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.registry.SchemaRegistry;
 import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.registry.TopicNameStrategy;
 import io.cpner.stream.control.PrefixStatusProducer;
 import io.cpner.stream.control.PrefixUpdateStatus;
 import io.cpner.stream.observability.NerMetrics;
@@ -42,7 +44,9 @@ public final class NerProcessor implements AutoCloseable {
   private NerProcessor(ProcessorConfig config, Plm plm, boolean ownsPlm) {
     this.plm = plm;
     this.ownsPlm = ownsPlm;
-    TopicSerdes serdes = TopicSerdes.fromRegistry(new SchemaRegistryClient(config.registryConfig()));
+    SchemaRegistryClient registry = new SchemaRegistryClient(config.registryConfig());
+    registerInputSchema(registry, config.topics().input());
+    TopicSerdes serdes = TopicSerdes.fromRegistry(registry);
     this.statusProducer = new PrefixStatusProducer(config.bootstrapServers(), config.applicationId() + "-prefix-status",
         config.streamsOverrides(), config.topics().status(), serdes.prefixStatus().serializer());
     // pid@host: every instance applies (and reports) every update
@@ -81,6 +85,24 @@ public final class NerProcessor implements AutoCloseable {
   /** Starts processing with an already loaded PLM, which the caller keeps owning. */
   public static NerProcessor start(ProcessorConfig config, Plm plm) {
     return start(config, plm, false);
+  }
+
+  /**
+   * Registers the Document schema under {@code <input>-value} when auto-registration is on, so that
+   * a producer whose client looks the schema up (instead of registering it) finds it. A registry
+   * that cannot be reached now is not fatal: the processor only reads by id.
+   */
+  private static void registerInputSchema(SchemaRegistry registry, String inputTopic) {
+    if (!registry.autoRegister()) {
+      return;
+    }
+    String subject = TopicNameStrategy.subject(inputTopic, false);
+    try {
+      int id = registry.schemaId(subject, io.cpner.avro.Document.getClassSchema());
+      LOG.info("input schema registered under {} (id {})", subject, id);
+    } catch (RuntimeException e) {
+      LOG.warn("could not register the input schema under {}: {}", subject, e.toString());
+    }
   }
 
   private static NerProcessor start(ProcessorConfig config, Plm plm, boolean ownsPlm) {
