@@ -23,7 +23,11 @@ public enum Fault {
       run.kill(p);
       run.note("SIGKILL with >= " + buffered + " documents in the buffer");
       run.publishPrefix(FaultSuite.UPDATED_VERSION);
+      int before = run.ledger().results();
+      long restarted = System.nanoTime();
       run.startProcessor("p1", Map.of());
+      run.awaitResults(before + 1);
+      run.note(String.format("first result %.1f s after the restart", (System.nanoTime() - restarted) / 1e9));
       run.awaitResults((int) buffered);
     }
   },
@@ -40,7 +44,11 @@ public enum Fault {
       run.note(String.format("SIGTERM with >= %d buffered: exit %d in %.1f s, %d results before the restart", buffered,
           ScenarioRun.SIGTERM_EXIT, seconds, run.ledger().results()));
       run.publishPrefix(FaultSuite.UPDATED_VERSION);
+      int before = run.ledger().results();
+      long restarted = System.nanoTime();
       run.startProcessor("p1", Map.of());
+      run.awaitResults(before + 1);
+      run.note(String.format("first result %.1f s after the restart", (System.nanoTime() - restarted) / 1e9));
       run.awaitResults((int) buffered);
     }
   },
