@@ -28,7 +28,7 @@ run() { # dir, name, then the cpner arguments; records the command and its JSON 
   local dir=$1 name=$2; shift 2
   mkdir -p "$dir"
   if [[ -s "$dir/$name.json" ]]; then echo "have $dir/$name: $(cat "$dir/$name.json")"; return; fi
-  echo "cpner $*" > "$dir/$name.cmd"
+  echo "CPNER_PLM=$CPNER_PLM cpner $* ${recipe[*]}" > "$dir/$name.cmd"
   "$cpner" "$@" "${recipe[@]}" > "$dir/$name.json.part" 2> "$dir/$name.log"
   mv "$dir/$name.json.part" "$dir/$name.json" # a run counts as done only when it finished
   cat "$dir/$name.json"
