@@ -74,14 +74,12 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
       deadLetter(record, source, DeadLetterReason.UNDECODABLE, "cannot decode a Document: " + e.getMessage());
       return;
     }
-    if (doc.getDomain() != null) { // domain tags are case-insensitive: Politics and POLITICS are politics
-      doc.setDomain(doc.getDomain().toLowerCase(java.util.Locale.ROOT));
-    }
     Optional<DocumentValidator.Rejection> rejection = validator.check(doc);
     if (rejection.isPresent()) {
       deadLetter(record, source, rejection.get().reason(), rejection.get().detail());
       return;
     }
+    doc.setDomain(doc.getDomain().toLowerCase(java.util.Locale.ROOT)); // Politics and POLITICS are politics
     Optional<String> prefixDomain = resolvePrefixDomain(doc.getDomain());
     if (prefixDomain.isEmpty()) {
       deadLetter(record, source, DeadLetterReason.UNKNOWN_DOMAIN, "no prefix is installed for domain '" + doc.getDomain()

@@ -16,7 +16,7 @@ public final class DocumentValidator {
     this.maxChars = maxChars;
   }
 
-  /** Empty if the document may be tagged. */
+  /** Empty if the document may be tagged; the domain is checked case-insensitively. */
   public Optional<Rejection> check(Document doc) {
     if (doc.getId() == null || doc.getId().isBlank()) {
       return reject(DeadLetterReason.MISSING_ID, "document id is empty");
@@ -24,7 +24,7 @@ public final class DocumentValidator {
     if (doc.getDomain() == null || doc.getDomain().isBlank()) {
       return reject(DeadLetterReason.MISSING_DOMAIN, "document '" + doc.getId() + "' has no domain");
     }
-    if (!PrefixMetadata.DOMAIN_NAME.matcher(doc.getDomain()).matches()) {
+    if (!PrefixMetadata.DOMAIN_NAME.matcher(doc.getDomain().toLowerCase(java.util.Locale.ROOT)).matches()) {
       return reject(DeadLetterReason.INVALID_DOMAIN, "domain '" + abbreviate(doc.getDomain()) + "' does not match "
           + PrefixMetadata.DOMAIN_NAME.pattern());
     }
