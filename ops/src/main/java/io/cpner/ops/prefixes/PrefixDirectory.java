@@ -34,19 +34,16 @@ public final class PrefixDirectory {
     return out;
   }
 
-  /** Whether some sub-directory of {@code root} holds a prefix.json. */
-  static boolean hasPrefixDirs(Path root) throws IOException {
+  /** The sub-directories of {@code root} that hold a prefix.json, by name; none if there are none. */
+  static List<Path> prefixDirsIn(Path root) throws IOException {
     try (Stream<Path> dirs = Files.list(root)) {
-      return dirs.anyMatch(dir -> Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE)));
+      return dirs.filter(dir -> Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE))).sorted().toList();
     }
   }
 
   /** The sub-directories of {@code root} that hold a prefix.json, by name; at least one. */
   static List<Path> dirs(Path root) throws IOException {
-    List<Path> out;
-    try (Stream<Path> dirs = Files.list(root)) {
-      out = dirs.filter(dir -> Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE))).sorted().toList();
-    }
+    List<Path> out = prefixDirsIn(root);
     if (out.isEmpty()) {
       throw new IllegalArgumentException("expected prefix directories (with " + PrefixCodec.METADATA_FILE + ") under " + root
           + ", found none");

@@ -71,10 +71,11 @@ public final class PublishCommand implements Callable<Integer> {
   static List<Path> expand(List<Path> dirs) throws IOException {
     List<Path> out = new ArrayList<>();
     for (Path dir : dirs) {
+      List<Path> inside = Files.isDirectory(dir) ? PrefixDirectory.prefixDirsIn(dir) : List.of();
       if (Files.isRegularFile(dir.resolve(PrefixCodec.METADATA_FILE))) {
         out.add(dir);
-      } else if (Files.isDirectory(dir) && PrefixDirectory.hasPrefixDirs(dir)) {
-        out.addAll(PrefixDirectory.dirs(dir));
+      } else if (!inside.isEmpty()) {
+        out.addAll(inside);
       } else {
         System.err.println("skipped " + dir + ": not a prefix directory (no " + PrefixCodec.METADATA_FILE
             + " in it or in its sub-directories)");

@@ -8,10 +8,15 @@ import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.NerResult;
+import io.cpner.inference.DocumentTagger;
+import io.cpner.inference.Entity;
+import io.cpner.inference.NerEngine;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -63,10 +68,10 @@ class BatchingInferenceProcessorTest {
   @Test
   void shouldStampResultsAndLatencyWithTheWallClockAfterTheForwardPassNotStreamsCachedClock() {
     // given a forward pass that takes 4,350 ms of wall-clock time while Streams' cached clock stands still
-    java.util.concurrent.atomic.AtomicLong wallClock = new java.util.concurrent.atomic.AtomicLong(1_010);
-    io.cpner.inference.DocumentTagger slow = new io.cpner.inference.DocumentTagger() {
+    AtomicLong wallClock = new AtomicLong(1_010);
+    DocumentTagger slow = new DocumentTagger() {
       @Override
-      public List<List<io.cpner.inference.Entity>> tag(List<io.cpner.inference.NerEngine.Request> requests) {
+      public List<List<Entity>> tag(List<NerEngine.Request> requests) {
         wallClock.addAndGet(4_350);
         return tagger.tag(requests);
       }
@@ -90,7 +95,7 @@ class BatchingInferenceProcessorTest {
     NerResult result = (NerResult) context.forwarded().get(0).record().value();
     assertEquals(5_360L, result.getTimings().getEmittedAtMs());
     assertEquals(1_010L, context.currentSystemTimeMs(), "Streams' clock did not move");
-    assertEquals(4_360.0, metrics.registry().get("cpner.result.latency").timer().max(java.util.concurrent.TimeUnit.MILLISECONDS), 5.0,
+    assertEquals(4_360.0, metrics.registry().get("cpner.result.latency").timer().max(TimeUnit.MILLISECONDS), 5.0,
         "input timestamp 1,000 to emitted 5,360");
   }
 
