@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Parses, validates and encodes the JSON header of a safetensors file. Every failure is an
@@ -82,7 +83,9 @@ final class SafetensorsHeader {
     ObjectNode root = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = root.putObject(METADATA_KEY);
-      metadata.forEach(meta::put);
+      // by key, so that the same tensors and metadata are the same bytes whatever the map's order
+      // (Map.of's changes from one JVM to the next): an imported PLM's content hash is its identity
+      new TreeMap<>(metadata).forEach(meta::put);
     }
     long offset = 0;
     for (Safetensors.Tensor tensor : tensors) {

@@ -85,6 +85,23 @@ class SafetensorsTest {
   }
 
   @Test
+  void shouldWriteTheSameBytesWhateverTheOrderOfTheMetadataMap() {
+    // given the same tensor and metadata, once in each key order (Map.of's order changes per JVM)
+    Map<String, Tensor> tensors = Map.of("a", Tensor.ofFloats("a", new long[] {2}, new float[] {0.5f, 1.5f}));
+    Map<String, String> formatFirst = new LinkedHashMap<>();
+    formatFirst.put("format", "pt");
+    formatFirst.put("source", "maven");
+    Map<String, String> sourceFirst = new LinkedHashMap<>();
+    sourceFirst.put("source", "maven");
+    sourceFirst.put("format", "pt");
+    // then the bytes (and so the content hash that identifies an imported PLM) are the same, keys in order
+    byte[] bytes = Safetensors.toBytes(tensors, formatFirst);
+    assertArrayEquals(bytes, Safetensors.toBytes(tensors, sourceFirst));
+    String header = new String(bytes, 8, bytes.length - 8, java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(header.indexOf("\"format\"") < header.indexOf("\"source\""), header);
+  }
+
+  @Test
   void shouldWriteTheSameBytesAsTheReferenceImplementation() {
     // given {"test": int32 [[1, 2], [3, 4]]}, whose reference header is 60 bytes padded with 4 spaces
     Tensor test = new Tensor("test", "I32", new long[] {2, 2},
