@@ -23,7 +23,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * with an older or newer compatible schema read fine. {@code null} bytes read as {@code null}.
  * Anything else that cannot be read (too short, wrong magic byte, unknown schema id, incompatible
  * writer schema, bytes that are not Avro of that schema) is a {@link SerializationException} whose
- * message says what was expected and what was found. Every length the data declares is checked
+ * message says what was expected and what was found; a registry that gives no answer about the id
+ * is a {@link RegistryUnavailableException} instead, since the record may well be fine. Every length the data declares is checked
  * against the bytes that remain before Avro allocates it ({@link AvroLengthGuard}). Thread-safe.
  */
 public final class AvroRecordDeserializer<T extends SpecificRecord> implements Deserializer<T> {
@@ -102,6 +103,10 @@ public final class AvroRecordDeserializer<T extends SpecificRecord> implements D
         throw new SerializationException(
             "Unknown schema id " + schemaId + " in record on topic " + topic + ": the registry has no such schema ("
                 + e.getMessage() + ")", e);
+      }
+      if (e.isUnavailable()) {
+        throw new RegistryUnavailableException(
+            "Could not fetch writer schema id " + schemaId + " for a record on topic " + topic + ": " + e.getMessage(), e);
       }
       throw new SerializationException(
           "Could not fetch writer schema id " + schemaId + " for a record on topic " + topic + ": " + e.getMessage(), e);

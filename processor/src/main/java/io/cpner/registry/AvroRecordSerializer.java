@@ -20,7 +20,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code <topic>-key}); it is registered when the client's configuration says
  * {@link RegistryConfig#autoRegister() auto-register}, else it must already be registered. A
  * {@code null} record is written as {@code null} (a tombstone). Failures are
- * {@link SerializationException}s. Thread-safe.
+ * {@link SerializationException}s, except a registry that gives no answer about the schema's id:
+ * that is a {@link RegistryUnavailableException} (the processor resolves its output schemas before it
+ * starts, so its serializers never need the registry afterwards). Thread-safe.
  */
 public final class AvroRecordSerializer<T extends SpecificRecord> implements Serializer<T> {
   private final Schema schema;
@@ -64,9 +66,12 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Ser
             "Schema " + schema.getFullName() + " is not registered under subject " + subject + " and "
                 + RegistryConfig.AUTO_REGISTER + " is false: register it first (" + e.getMessage() + ")", e);
       }
-      throw new SerializationException(
-          "Could not get the schema id of " + schema.getFullName() + " under subject " + subject + ": "
-              + e.getMessage(), e);
+      String message = "Could not get the schema id of " + schema.getFullName() + " under subject " + subject + ": "
+          + e.getMessage();
+      if (e.isUnavailable()) {
+        throw new RegistryUnavailableException(message, e);
+      }
+      throw new SerializationException(message, e);
     }
   }
 }

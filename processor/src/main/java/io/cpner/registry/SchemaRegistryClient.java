@@ -49,6 +49,16 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   private final ConcurrentMap<Integer, Long> unknownIdsUntil = new ConcurrentHashMap<>();
   /** How long a "schema not found" answer is trusted (an id may be issued later). */
   static final long UNKNOWN_ID_TTL_MS = 30_000;
+  /**
+   * After the registry gave no answer, requests fail at once for this long with that failure, so a
+   * stream of records with uncached schema ids costs one request a second, not one (and its
+   * timeout) each.
+   */
+  static final long UNAVAILABLE_HOLD_MS = 1_000;
+  /** The last no-answer failure and until when (ms) requests repeat it instead of being sent. */
+  private volatile Unavailable unavailable;
+
+  private record Unavailable(SchemaRegistryException failure, long untilMs) {}
 
   public SchemaRegistryClient(RegistryConfig config) {
     this.config = config;
@@ -177,6 +187,22 @@ public final class SchemaRegistryClient implements SchemaRegistry {
   }
 
   private JsonNode send(String method, String path, String body) {
+    Unavailable down = unavailable;
+    if (down != null && System.currentTimeMillis() < down.untilMs()) {
+      throw new SchemaRegistryException(down.failure().getMessage() + " (not asked again for " + UNAVAILABLE_HOLD_MS
+          + " ms; this was " + method + " " + path + ")", down.failure().httpStatus(), down.failure().errorCode(), down.failure());
+    }
+    try {
+      return sendNow(method, path, body);
+    } catch (SchemaRegistryException e) {
+      if (e.isUnavailable()) {
+        unavailable = new Unavailable(e, System.currentTimeMillis() + UNAVAILABLE_HOLD_MS);
+      }
+      throw e;
+    }
+  }
+
+  private JsonNode sendNow(String method, String path, String body) {
     String where = method + " " + path;
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
         .timeout(config.requestTimeout())

@@ -44,4 +44,13 @@ public class SchemaRegistryException extends RuntimeException {
   public boolean isNotFound() {
     return httpStatus == 404;
   }
+
+  /**
+   * Whether this is no answer about the schema at all, so the same request may well succeed later:
+   * no response (refused, timed out), a server error (5xx), or the registry asking to be called back
+   * later (408, 429). Every other status is the registry's definite answer.
+   */
+  public boolean isUnavailable() {
+    return httpStatus == NO_RESPONSE || httpStatus >= 500 || httpStatus == 408 || httpStatus == 429;
+  }
 }

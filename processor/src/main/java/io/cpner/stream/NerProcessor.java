@@ -1,12 +1,19 @@
 package io.cpner.stream;
 
+import io.cpner.avro.DeadLetter;
+import io.cpner.avro.Document;
+import io.cpner.avro.NerResult;
+import io.cpner.avro.PrefixUpdateStatusRecord;
 import io.cpner.inference.EngineOptions;
 import io.cpner.inference.NerEngine;
 import io.cpner.model.Plm;
 import io.cpner.model.loading.PlmLoader;
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.registry.RetryBackoff;
+import io.cpner.registry.SchemaIdWait;
 import io.cpner.registry.SchemaRegistry;
 import io.cpner.registry.SchemaRegistryClient;
+import io.cpner.registry.SchemaRegistryException;
 import io.cpner.registry.TopicNameStrategy;
 import io.cpner.stream.control.PrefixStatusProducer;
 import io.cpner.stream.control.PrefixUpdateStatus;
@@ -17,6 +24,9 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +55,7 @@ public final class NerProcessor implements AutoCloseable {
     this.plm = plm;
     this.ownsPlm = ownsPlm;
     SchemaRegistryClient registry = new SchemaRegistryClient(config.registryConfig());
-    registerInputSchema(registry, config.topics().input());
+    resolveSchemas(registry, config);
     TopicSerdes serdes = TopicSerdes.fromRegistry(registry);
     this.statusProducer = new PrefixStatusProducer(config.bootstrapServers(), config.applicationId() + "-prefix-status",
         config.streamsOverrides(), config.topics().status(), serdes.prefixStatus().serializer());
@@ -92,17 +102,39 @@ public final class NerProcessor implements AutoCloseable {
    * a producer whose client looks the schema up (instead of registering it) finds it. A registry
    * that cannot be reached now is not fatal: the processor only reads by id.
    */
-  private static void registerInputSchema(SchemaRegistry registry, String inputTopic) {
-    if (!registry.autoRegister()) {
-      return;
+  /**
+   * Before anything starts: the ids of every schema the processor writes (results, dead letters,
+   * status reports), so that its serializers never need the registry while it runs, and the input
+   * schema registered under {@code <input>-value} when auto-registration is on (a Confluent client
+   * that looks it up then finds it). Waits while the registry does not answer; a schema it cannot
+   * write with stops the start, naming the subject.
+   */
+  private static void resolveSchemas(SchemaRegistry registry, ProcessorConfig config) {
+    RetryBackoff backoff = RetryBackoff.forRegistry();
+    ProcessorConfig.Topics topics = config.topics();
+    if (registry.autoRegister()) {
+      String subject = TopicNameStrategy.subject(topics.input(), false);
+      try {
+        int id = SchemaIdWait.idOf(registry, subject, Document.getClassSchema(), backoff);
+        LOG.info("input schema registered under {} (id {})", subject, id);
+      } catch (SchemaRegistryException e) {
+        LOG.warn("could not register the input schema under {}: {}", subject, e.getMessage());
+      }
     }
-    String subject = TopicNameStrategy.subject(inputTopic, false);
-    try {
-      int id = registry.schemaId(subject, io.cpner.avro.Document.getClassSchema());
-      LOG.info("input schema registered under {} (id {})", subject, id);
-    } catch (RuntimeException e) {
-      LOG.warn("could not register the input schema under {}: {}", subject, e.toString());
-    }
+    Map<String, Schema> written = new LinkedHashMap<>();
+    written.put(topics.output(), NerResult.getClassSchema());
+    written.put(topics.deadLetter(), DeadLetter.getClassSchema());
+    written.put(topics.status(), PrefixUpdateStatusRecord.getClassSchema());
+    written.forEach((topic, schema) -> {
+      String subject = TopicNameStrategy.subject(topic, false);
+      try {
+        SchemaIdWait.idOf(registry, subject, schema, backoff);
+      } catch (SchemaRegistryException e) {
+        throw new IllegalStateException("cannot write " + schema.getFullName() + " to " + topic + ": " + e.getMessage()
+            + (registry.autoRegister() ? "" : " (" + ProcessorSettings.REGISTRY_AUTO_REGISTER + " is false: register it under "
+                + subject + " first)"), e);
+      }
+    });
   }
 
   private static NerProcessor start(ProcessorConfig config, Plm plm, boolean ownsPlm) {

@@ -58,6 +58,9 @@ public final class NerStreamsApp implements AutoCloseable {
     // an error the topology did not expect dead-letters the input and processing goes on
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
     p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+    // and on the global thread too, where it logs and skips: an unexpected error in the control topic's
+    // applier then costs that record, not the whole application
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     p.put(DeadLetterExceptionHandler.DEAD_LETTER_TOPIC, config.topics().deadLetter());
     p.put(DeadLetterExceptionHandler.DEAD_LETTER_SERIALIZER, serdes.deadLetter().serializer());
     p.put(DeadLetterExceptionHandler.DEAD_LETTERS, deadLetters);

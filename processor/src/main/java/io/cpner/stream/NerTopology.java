@@ -1,6 +1,7 @@
 package io.cpner.stream;
 
 import io.cpner.avro.BufferedDocument;
+import io.cpner.avro.ParkedRecord;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.model.PlmIdentity;
 import io.cpner.prefix.PrefixRegistry;
@@ -33,6 +34,9 @@ import org.apache.kafka.streams.state.Stores;
  *   prefix-updates (global, every instance) --> prefix-applier --> PrefixRegistry (atomic swaps)
  *                                                              \--> status sink (prefix-updates-status)
  * </pre>
+ *
+ * <p>The router parks, in its own store, records whose writer schema the registry could not be asked
+ * about, and reads them again when it answers.
  */
 public final class NerTopology {
   static final String SOURCE = "documents";
@@ -70,6 +74,9 @@ public final class NerTopology {
     topology.addProcessor(ROUTER,
         () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config.admission(),
             config.topics().input(), runtime.metrics(), runtime.wallClockMs(), BATCHING, DEAD_LETTER_SINK), SOURCE);
+    //    Records whose writer schema the registry could not be asked about wait here (changelogged) to be read again.
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DocumentRouter.PARKED_STORE),
+        Serdes.Long(), new InternalAvroSerde<>(ParkedRecord.class)).withCachingEnabled(), ROUTER);
     // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay. The buffer
     //    holds at most a few batches: in memory, with the changelog (restored on start) for durability.
     //    Cached: the changelog is written at each commit, so a document tagged before the commit that

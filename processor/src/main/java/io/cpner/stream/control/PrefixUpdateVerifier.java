@@ -6,11 +6,15 @@ import io.cpner.model.Sha256;
 import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.NonFiniteValueException;
 import io.cpner.prefix.TrustedKeys;
+import io.cpner.registry.RegistryUnavailableException;
+import io.cpner.registry.RetryBackoff;
 import io.cpner.stream.control.PrefixUpdateStatus.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checks a control-topic record passes before its prefix may be installed, in this order: its
@@ -20,6 +24,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@link io.cpner.prefix.PrefixRegistry} to say.
  */
 public final class PrefixUpdateVerifier {
+  private static final Logger LOG = LoggerFactory.getLogger(PrefixUpdateVerifier.class);
   /** The outcome for one record. */
   sealed interface Verdict permits Passed, Refused {}
 
@@ -57,7 +62,7 @@ public final class PrefixUpdateVerifier {
     }
     PrefixUpdate update;
     try {
-      update = deserializer.deserialize(topic, value);
+      update = decodeWaitingForRegistry(value, where);
     } catch (RuntimeException e) {
       return new Refused(Rejection.UNDECODABLE, e.getMessage(), null);
     }
@@ -76,6 +81,27 @@ public final class PrefixUpdateVerifier {
       return new Refused(Rejection.NON_FINITE, e.getMessage(), update);
     } catch (RuntimeException e) {
       return new Refused(Rejection.INVALID, e.getMessage(), update);
+    }
+  }
+
+  /**
+   * Decodes the record; while the schema registry gives no answer about its writer schema, waits
+   * (200 ms doubling to 5 s) and tries again, so an outage delays an update instead of refusing it
+   * (this runs on the global thread, which no consumer group times out). An interrupt ends the wait.
+   */
+  private PrefixUpdate decodeWaitingForRegistry(byte[] value, String where) {
+    RetryBackoff backoff = RetryBackoff.forRegistry();
+    while (true) {
+      try {
+        return deserializer.deserialize(topic, value);
+      } catch (RegistryUnavailableException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        long waitedMs = backoff.pause();
+        LOG.warn("the schema registry did not answer; waited {} ms, retrying {} (attempt {}): {}", waitedMs, where,
+            backoff.failures(), e.getMessage());
+      }
     }
   }
 

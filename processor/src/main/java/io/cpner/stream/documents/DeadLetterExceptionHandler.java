@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * The last line of defence: an error the topology did not handle itself (a processing bug, a result
  * too large or impossible to serialize) turns the input record into a {@code PROCESSING_ERROR}
  * dead letter, with its source coordinates and original bytes, and processing resumes. A poison pill
- * never stops the application and nothing disappears silently. Configured by Kafka Streams from the
+ * never stops the application and nothing disappears silently. On the global thread (the control
+ * topic, which has no dead-letter topic) the record is logged and skipped instead of stopping the
+ * application. Configured by Kafka Streams from the
  * streams properties: {@link #DEAD_LETTER_TOPIC} and {@link #DEAD_LETTER_SERIALIZER}, the application's
  * own dead-letter serializer (so its schema registry and cache).
  */
@@ -57,6 +59,11 @@ public final class DeadLetterExceptionHandler implements ProcessingExceptionHand
 
   @Override
   public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+    if (context.taskId().subtopology() < 0) { // the global thread (control topic): it has no dead-letter topic
+      LOG.error("control record {}-{}@{} failed in {}; skipped, nothing installed from it", context.topic(), context.partition(),
+          context.offset(), context.processorNodeId(), exception);
+      return ProcessingExceptionHandler.Response.resume();
+    }
     LOG.error("processing failed at {}-{}@{} in {}; dead-lettering the input", context.topic(), context.partition(),
         context.offset(), context.processorNodeId(), exception);
     return ProcessingExceptionHandler.Response.resume(deadLetter(context, "processing failed in "

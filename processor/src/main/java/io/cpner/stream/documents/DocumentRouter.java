@@ -4,16 +4,28 @@ import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.Document;
+import io.cpner.avro.ParkedRecord;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.registry.RegistryUnavailableException;
+import io.cpner.registry.RetryBackoff;
 import io.cpner.stream.observability.NerMetrics;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +33,21 @@ import org.slf4j.LoggerFactory;
  * First stage of the topology: decodes the raw input bytes, validates the document and resolves its
  * domain's prefix. A document that passes goes on to the batching stage keyed by its id; anything
  * else goes to the dead-letter topic with the reason, its source offset and its original bytes.
+ *
+ * <p>A record whose writer schema the registry gave no answer about may well be valid, so it is
+ * neither dead-lettered nor allowed to stall the partition: it is parked in {@link #PARKED_STORE}
+ * (changelogged, so exactly-once holds across restarts) and read again, oldest first, with backoff
+ * (200 ms doubling to 5 s) until the registry answers; records with known schemas keep flowing.
+ * Parked bytes are bounded by {@link #PARKED_MAX_BYTES}: beyond it the router waits for the registry
+ * in place, holding the partition.
  */
 public final class DocumentRouter implements Processor<byte[], byte[], Object, Object> {
+  /** The state store of records waiting for the schema registry, keyed by source offset. */
+  public static final String PARKED_STORE = "awaiting-registry";
+  /** The most input bytes parked at once per partition before the router waits in place. */
+  public static final long PARKED_MAX_BYTES = 64L << 20;
+  /** How often parked records are looked at (they are only read again when their backoff is over). */
+  static final Duration PARKED_CHECK_INTERVAL = Duration.ofMillis(100);
   private static final Logger LOG = LoggerFactory.getLogger(DocumentRouter.class);
 
   private final Deserializer<Document> deserializer;
@@ -36,7 +61,19 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   private final String batchingNode;
   private final String deadLetterNode;
   private final LongSupplier wallClockMs;
+  private final RetryBackoff registryBackoff = RetryBackoff.forRegistry();
   private ProcessorContext<Object, Object> context;
+  private KeyValueStore<Long, ParkedRecord> parked;
+  private long parkedBytes;
+  /** When parked records are read again (wall clock, ms). */
+  private long retryParkedAtMs;
+
+  /** One input record as received: its bytes, timestamp and where it came from. */
+  private record Input(byte[] key, byte[] value, long timestampMs, String topic, int partition, long offset) {
+    String coordinates() {
+      return topic + "-" + partition + "@" + offset;
+    }
+  }
 
   public DocumentRouter(Deserializer<Document> deserializer, PrefixRegistry prefixes, DocumentTagger tagger,
       AdmissionPolicy admission, String inputTopic, NerMetrics metrics, LongSupplier wallClockMs, String batchingNode,
@@ -57,32 +94,64 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
+    this.parked = context.getStateStore(PARKED_STORE);
+    parkedBytes = 0;
+    try (KeyValueIterator<Long, ParkedRecord> all = parked.all()) { // records parked before a restart
+      all.forEachRemaining(kv -> parkedBytes += kv.value.getValue().remaining());
+    }
+    context.schedule(PARKED_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> retryParked());
   }
 
   @Override
   public void process(Record<byte[], byte[]> record) {
-    metrics.documentIn();
     RecordMetadata source = context.recordMetadata().orElse(null);
-    if (record.value() == null) {
-      deadLetter(record, source, DeadLetterReason.NULL_VALUE, "record has no value");
-      return;
-    }
-    Document doc;
+    Input input = new Input(record.key(), record.value(), record.timestamp(), source == null ? inputTopic : source.topic(),
+        source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
+    Optional<Document> decoded;
     try {
-      doc = deserializer.deserialize(source == null ? inputTopic : source.topic(), record.headers(), record.value());
+      decoded = decode(input);
+    } catch (RegistryUnavailableException e) {
+      if (parkedBytes + input.value().length <= PARKED_MAX_BYTES) {
+        park(input, e);
+        return;
+      }
+      decoded = decodeWaitingInPlace(input, e);
+    }
+    route(input, decoded);
+  }
+
+  /** The document, or empty when its bytes were dead-lettered; throws when the registry gave no answer. */
+  private Optional<Document> decode(Input input) {
+    if (input.value() == null) {
+      deadLetter(input, DeadLetterReason.NULL_VALUE, "record has no value");
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(deserializer.deserialize(input.topic(), input.value()));
+    } catch (RegistryUnavailableException e) {
+      throw e;
     } catch (RuntimeException e) {
-      deadLetter(record, source, DeadLetterReason.UNDECODABLE, "cannot decode a Document: " + e.getMessage());
+      deadLetter(input, DeadLetterReason.UNDECODABLE, "cannot decode a Document: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Validates a decoded document, resolves its prefix and sends it on: to the batching stage or the dead letters. */
+  private void route(Input input, Optional<Document> decoded) {
+    metrics.documentIn();
+    if (decoded.isEmpty()) {
       return;
     }
+    Document doc = decoded.get();
     Optional<DocumentValidator.Rejection> rejection = validator.check(doc);
     if (rejection.isPresent()) {
-      deadLetter(record, source, rejection.get().reason(), rejection.get().detail());
+      deadLetter(input, rejection.get().reason(), rejection.get().detail());
       return;
     }
-    doc.setDomain(doc.getDomain().toLowerCase(java.util.Locale.ROOT)); // Politics and POLITICS are politics
+    doc.setDomain(doc.getDomain().toLowerCase(Locale.ROOT)); // Politics and POLITICS are politics
     Optional<String> prefixDomain = resolvePrefixDomain(doc.getDomain());
     if (prefixDomain.isEmpty()) {
-      deadLetter(record, source, DeadLetterReason.UNKNOWN_DOMAIN, "no prefix is installed for domain '" + doc.getDomain()
+      deadLetter(input, DeadLetterReason.UNKNOWN_DOMAIN, "no prefix is installed for domain '" + doc.getDomain()
           + "'" + (admission.unknownDomainPolicy() == UnknownDomainPolicy.FALLBACK ? " nor for the fallback '" + admission.fallbackDomain() + "'" : ""));
       return;
     }
@@ -92,12 +161,94 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
         .setPrefixDomain(prefixDomain.get())
         .setText(doc.getText())
         .setTokens(Math.max(1, tagger.countTokens(doc.getText())))
-        .setSourcePartition(source == null ? -1 : source.partition())
-        .setSourceOffset(source == null ? -1 : source.offset())
-        .setInputTimestampMs(record.timestamp())
+        .setSourcePartition(input.partition())
+        .setSourceOffset(input.offset())
+        .setInputTimestampMs(input.timestampMs())
         .setBufferedAtMs(wallClockMs.getAsLong())
         .build();
-    context.forward(new Record<Object, Object>(doc.getId(), buffered, record.timestamp()), batchingNode);
+    context.forward(new Record<Object, Object>(doc.getId(), buffered, input.timestampMs()), batchingNode);
+  }
+
+  private void park(Input input, RegistryUnavailableException e) {
+    long now = wallClockMs.getAsLong();
+    parked.put(input.offset(), ParkedRecord.newBuilder()
+        .setKey(input.key() == null ? null : ByteBuffer.wrap(input.key()))
+        .setValue(ByteBuffer.wrap(input.value()))
+        .setSourcePartition(input.partition())
+        .setSourceOffset(input.offset())
+        .setTimestampMs(input.timestampMs())
+        .setParkedAtMs(now)
+        .build());
+    parkedBytes += input.value().length;
+    if (retryParkedAtMs == 0) { // the first one: the registry was answering until now
+      metrics.registryWait();
+      retryParkedAtMs = now + registryBackoff.nextDelayMs();
+      LOG.warn("the schema registry did not answer; parking {} and the records that need it until it does: {}",
+          input.coordinates(), e.getMessage());
+    }
+  }
+
+  /** Reads the parked records again, oldest first, once their backoff is over; stops at the first the registry does not answer for. */
+  private void retryParked() {
+    long now = wallClockMs.getAsLong();
+    if (retryParkedAtMs == 0 || now < retryParkedAtMs) {
+      return;
+    }
+    List<KeyValue<Long, ParkedRecord>> waiting = new ArrayList<>();
+    try (KeyValueIterator<Long, ParkedRecord> all = parked.all()) {
+      all.forEachRemaining(waiting::add);
+    }
+    int routed = 0;
+    for (KeyValue<Long, ParkedRecord> kv : waiting) {
+      Input input = input(kv.value);
+      Optional<Document> decoded;
+      try {
+        decoded = decode(input);
+      } catch (RegistryUnavailableException e) {
+        metrics.registryWait();
+        long delayMs = registryBackoff.nextDelayMs();
+        retryParkedAtMs = now + delayMs;
+        LOG.warn("the schema registry still does not answer; {} records parked ({} bytes), next try in {} ms (attempt {}): {}",
+            waiting.size() - routed, parkedBytes, delayMs, registryBackoff.failures(), e.getMessage());
+        return;
+      }
+      parked.delete(kv.key);
+      parkedBytes -= input.value().length;
+      route(input, decoded);
+      routed++;
+    }
+    LOG.info("the schema registry answers again; {} parked records read", routed);
+    registryBackoff.reset();
+    retryParkedAtMs = 0;
+  }
+
+  /** Over the parking limit: waits for the registry here, holding the partition, until it answers. */
+  private Optional<Document> decodeWaitingInPlace(Input input, RegistryUnavailableException first) {
+    LOG.warn("{} bytes are parked already; {} waits for the schema registry in place: {}", parkedBytes, input.coordinates(),
+        first.getMessage());
+    RetryBackoff inPlace = RetryBackoff.forRegistry();
+    while (true) {
+      metrics.registryWait();
+      inPlace.pause();
+      try {
+        return decode(input);
+      } catch (RegistryUnavailableException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private Input input(ParkedRecord r) {
+    return new Input(r.getKey() == null ? null : bytes(r.getKey()), bytes(r.getValue()), r.getTimestampMs(), inputTopic,
+        r.getSourcePartition(), r.getSourceOffset());
+  }
+
+  private static byte[] bytes(ByteBuffer buffer) {
+    byte[] out = new byte[buffer.remaining()];
+    buffer.duplicate().get(out);
+    return out;
   }
 
   /** The domain whose prefix will tag the document: its own, else the fallback's, if installed. */
@@ -111,9 +262,9 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
     return Optional.empty();
   }
 
-  private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, DeadLetterReason reason, String detail) {
-    DeadLetter letter = deadLetters.of(reason, detail, source == null ? "" : source.topic(), source == null ? -1 : source.partition(),
-        source == null ? -1 : source.offset(), record.key(), record.value(), record.timestamp());
-    context.forward(new Record<Object, Object>(record.key(), letter, record.timestamp()), deadLetterNode);
+  private void deadLetter(Input input, DeadLetterReason reason, String detail) {
+    DeadLetter letter = deadLetters.of(reason, detail, input.topic(), input.partition(), input.offset(), input.key(),
+        input.value(), input.timestampMs());
+    context.forward(new Record<Object, Object>(input.key(), letter, input.timestampMs()), deadLetterNode);
   }
 }

@@ -52,6 +52,13 @@ public final class NerMetrics {
     documentsIn.increment();
   }
 
+  /** An input record waits to be read again because the schema registry did not answer about its schema. */
+  public void registryWait() {
+    Counter.builder("cpner.registry.waits")
+        .description("Times an input record waited and was read again because the schema registry did not answer").register(registry)
+        .increment();
+  }
+
   public void deadLetter(DeadLetterReason reason) {
     Counter.builder("cpner.dead.letters").tag("reason", reason.name()).description("Inputs sent to the dead-letter topic")
         .register(registry).increment();

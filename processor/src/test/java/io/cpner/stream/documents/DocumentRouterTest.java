@@ -7,21 +7,30 @@ import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.Document;
+import io.cpner.avro.ParkedRecord;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.registry.AvroSerde;
 import io.cpner.registry.InMemorySchemaRegistry;
+import io.cpner.registry.SchemaRegistry;
+import io.cpner.registry.SchemaRegistryException;
 import io.cpner.stream.observability.NerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The router alone: decode, validate, resolve the prefix, then to the batching stage or the dead letters. */
 class DocumentRouterTest {
-  private final AvroSerde<Document> documents = AvroSerde.forClass(Document.class, new InMemorySchemaRegistry(), false);
+  private static final InMemorySchemaRegistry DOCUMENT_SCHEMAS = new InMemorySchemaRegistry();
+  private final AvroSerde<Document> documents = AvroSerde.forClass(Document.class, DOCUMENT_SCHEMAS, false);
   private final PrefixRegistry prefixes = new PrefixRegistry();
   private MockProcessorContext<Object, Object> context;
 
@@ -29,6 +38,11 @@ class DocumentRouterTest {
   void open() {
     prefixes.install(StageFixtures.prefix("news", 1));
     context = new MockProcessorContext<>();
+    KeyValueStore<Long, ParkedRecord> parked = Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(DocumentRouter.PARKED_STORE), Serdes.Long(), new InternalAvroSerde<>(ParkedRecord.class))
+        .withLoggingDisabled().build();
+    parked.init(context.getStateStoreContext(), parked);
+    context.addStateStore(parked);
     context.setCurrentSystemTimeMs(5_000);
     context.setRecordMetadata("documents", 2, 41);
   }
@@ -81,10 +95,102 @@ class DocumentRouterTest {
     assertEquals(DeadLetterReason.TEXT_TOO_LONG, ((DeadLetter) context.forwarded().get(0).record().value()).getReason());
   }
 
+  @Test
+  void shouldParkADocumentTheRegistryCannotDescribeYetAndRouteItWhenTheRegistryAnswers() {
+    // given a document whose writer schema this router's registry does not answer for
+    byte[] value = wire(doc("d-5", "news", "Alice met Bob"));
+    AtomicBoolean registryUp = new AtomicBoolean(false);
+    NerMetrics metrics = NerMetrics.inMemory();
+    DocumentRouter router = router(AvroSerde.forClass(Document.class, flaky(registryUp), false), metrics,
+        new AdmissionPolicy(1_000, UnknownDomainPolicy.DEAD_LETTER, ""));
+
+    // when it arrives while the registry is down: parked, nothing goes out, and a document with a known schema still flows
+    process(router, value);
+    assertEquals(List.of(), context.forwarded());
+    assertEquals(1, parkedStore().approximateNumEntries());
+    assertEquals(1.0, metrics.registry().get("cpner.registry.waits").counter().count());
+    assertEquals(0.0, metrics.registry().get("cpner.documents.in").counter().count(), "a parked record is counted when read");
+
+    // then it stays parked until its backoff is over and the registry answers
+    punctuateAt(5_100);
+    assertEquals(List.of(), context.forwarded(), "read again only after 200 ms");
+    punctuateAt(5_300);
+    assertEquals(List.of(), context.forwarded(), "the registry is still down");
+    assertEquals(2.0, metrics.registry().get("cpner.registry.waits").counter().count());
+    registryUp.set(true);
+    punctuateAt(5_600);
+    assertEquals(List.of(), context.forwarded(), "the second wait is 400 ms");
+    punctuateAt(5_800);
+    CapturedForward<?, ?> out = context.forwarded().get(0);
+    assertEquals("batch", out.childName().orElseThrow());
+    BufferedDocument buffered = (BufferedDocument) out.record().value();
+    assertEquals(List.of("d-5", 2, 41L), List.of(buffered.getId(), buffered.getSourcePartition(), buffered.getSourceOffset()));
+    assertEquals(4_000L, out.record().timestamp(), "the input's timestamp");
+    assertEquals(0, parkedStore().approximateNumEntries());
+    assertEquals(1.0, metrics.registry().get("cpner.documents.in").counter().count());
+  }
+
+  @Test
+  void shouldDeadLetterAParkedRecordWhoseSchemaTheRegistryThenSaysDoesNotExist() {
+    AtomicBoolean registryUp = new AtomicBoolean(false);
+    DocumentRouter router = router(AvroSerde.forClass(Document.class, flaky(registryUp), false), NerMetrics.inMemory(),
+        new AdmissionPolicy(1_000, UnknownDomainPolicy.DEAD_LETTER, ""));
+    byte[] unknownId = wire(doc("d-6", "news", "Alice met Bob"));
+    unknownId[4] = 99; // schema id 99: never issued
+    process(router, unknownId);
+    registryUp.set(true);
+    punctuateAt(5_300);
+    DeadLetter letter = (DeadLetter) context.forwarded().get(0).record().value();
+    assertEquals(DeadLetterReason.UNDECODABLE, letter.getReason());
+    assertEquals(41L, letter.getSourceOffset());
+    assertArrayEquals(unknownId, letter.getValue().array());
+  }
+
+  /** A registry that serves {@link #DOCUMENT_SCHEMAS} while {@code up}, and no answer otherwise. */
+  private static SchemaRegistry flaky(AtomicBoolean up) {
+    return new SchemaRegistry() {
+      @Override
+      public int schemaId(String subject, Schema schema) {
+        return DOCUMENT_SCHEMAS.schemaId(subject, schema);
+      }
+
+      @Override
+      public Schema schemaById(int id) {
+        if (!up.get()) {
+          throw new SchemaRegistryException("connection refused", SchemaRegistryException.NO_RESPONSE,
+              SchemaRegistryException.NO_ERROR_CODE, null);
+        }
+        return DOCUMENT_SCHEMAS.schemaById(id);
+      }
+
+      @Override
+      public boolean autoRegister() {
+        return true;
+      }
+    };
+  }
+
+  private void punctuateAt(long nowMs) {
+    context.setCurrentSystemTimeMs(nowMs);
+    context.scheduledPunctuators().get(0).getPunctuator().punctuate(nowMs);
+  }
+
+  private KeyValueStore<Long, ParkedRecord> parkedStore() {
+    return context.getStateStore(DocumentRouter.PARKED_STORE);
+  }
+
   private void route(AdmissionPolicy admission, byte[] value) {
-    DocumentRouter router = new DocumentRouter(documents.deserializer(), prefixes, new StageFixtures.RuleTagger(), admission,
-        "documents", NerMetrics.inMemory(), context::currentSystemTimeMs, "batch", "dead");
+    process(router(documents, NerMetrics.inMemory(), admission), value);
+  }
+
+  private DocumentRouter router(AvroSerde<Document> serde, NerMetrics metrics, AdmissionPolicy admission) {
+    DocumentRouter router = new DocumentRouter(serde.deserializer(), prefixes, new StageFixtures.RuleTagger(), admission,
+        "documents", metrics, context::currentSystemTimeMs, "batch", "dead");
     router.init(context);
+    return router;
+  }
+
+  private static void process(DocumentRouter router, byte[] value) {
     router.process(new Record<>("key".getBytes(StandardCharsets.UTF_8), value, 4_000L));
   }
 

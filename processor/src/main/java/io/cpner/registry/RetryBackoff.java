@@ -1,0 +1,63 @@
+package io.cpner.registry;
+
+/**
+ * Exponential backoff for waiting on a service that did not answer: each {@link #pause()} sleeps
+ * twice as long as the one before, from {@code initialMs} up to {@code maxMs}, until
+ * {@link #reset()} (call it after a success). Not thread-safe: one per waiting thread.
+ */
+public final class RetryBackoff {
+  /** What the processor uses for the schema registry: 200 ms, doubling to 5 s. */
+  public static final long DEFAULT_INITIAL_MS = 200;
+  public static final long DEFAULT_MAX_MS = 5_000;
+
+  private final long initialMs;
+  private final long maxMs;
+  private long nextMs;
+  private int failures;
+
+  public RetryBackoff(long initialMs, long maxMs) {
+    if (initialMs <= 0 || maxMs < initialMs) {
+      throw new IllegalArgumentException("backoff needs 0 < initial <= max, found " + initialMs + " and " + maxMs + " ms");
+    }
+    this.initialMs = initialMs;
+    this.maxMs = maxMs;
+    this.nextMs = initialMs;
+  }
+
+  /** 200 ms doubling to 5 s. */
+  public static RetryBackoff forRegistry() {
+    return new RetryBackoff(DEFAULT_INITIAL_MS, DEFAULT_MAX_MS);
+  }
+
+  /** Counts a failure and returns how long to wait before the next try. */
+  public long nextDelayMs() {
+    long delay = nextMs;
+    nextMs = Math.min(maxMs, nextMs * 2);
+    failures++;
+    return delay;
+  }
+
+  /**
+   * Counts a failure and sleeps {@link #nextDelayMs()}, returning how long it meant to; an interrupt
+   * ends the sleep early and stays set.
+   */
+  public long pause() {
+    long delayMs = nextDelayMs();
+    try {
+      Thread.sleep(delayMs);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return delayMs;
+  }
+
+  /** Failures since the last {@link #reset()}. */
+  public int failures() {
+    return failures;
+  }
+
+  public void reset() {
+    nextMs = initialMs;
+    failures = 0;
+  }
+}
