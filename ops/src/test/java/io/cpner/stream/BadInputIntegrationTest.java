@@ -21,6 +21,7 @@ import io.cpner.registry.ConfluentWireFormat;
 import io.cpner.registry.RegistryConfig;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.documents.DeadLetters;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
 import io.cpner.testkit.EmbeddedSchemaRegistry;
@@ -183,6 +184,44 @@ class BadInputIntegrationTest {
       assertEquals(valid.size(), tagger.counted.get());
       // and inputs = results + dead letters
       assertEquals(BURST + valid.size(), resultCount + letters.size());
+    }
+  }
+
+  @Test
+  void shouldDeadLetterRecordsTooLargeToCarryCutToTheirFirstBytesWithTheirSizeAndKeepTagging() throws Exception {
+    // given the processor running, on an input topic that accepts records of up to 2 MB
+    ProcessorConfig config = StreamTestKit.configWithTopics("bad-oversized", registry.url(), INPUT_PARTITIONS,
+        Map.of(ProcessorSettings.DOCUMENT_MAX_CHARS, String.valueOf(MAX_CHARS)));
+    SharedKafka.get().admin().incrementalAlterConfigs(Map.of(
+        new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
+            config.topics().input()),
+        List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+            "max.message.bytes", "2000000"), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+    CountingTagger tagger = new CountingTagger(new NerEngine(plm));
+    try (NerStreamsApp app = startProcessor(config, tagger);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers(),
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_000_000), new ByteArraySerializer(), new ByteArraySerializer())) {
+      // when a 1.5 MB document and 1.5 MB of bytes that are not a document arrive, then valid documents
+      byte[] document = wire(new Document("oversized-document", DOMAIN, "Alice met Bob. ".repeat(100_000), Map.of()));
+      byte[] junk = new byte[1_500_000];
+      Arrays.fill(junk, (byte) 'x');
+      List<Sent> sent = List.of(send(producer, config, "oversized-document", document, DeadLetterReason.TEXT_TOO_LONG).acknowledged(),
+          send(producer, config, "oversized-junk", junk, DeadLetterReason.UNDECODABLE).acknowledged());
+      List<Sent> valid = sendValid(producer, config, 10);
+
+      // then each is one dead letter with its reason and source, carrying its first 256 KiB and its full size
+      Map<String, DeadLetter> letters = readDeadLetters(config, sent.size());
+      for (Sent s : sent) {
+        DeadLetter letter = letters.get(s.key());
+        assertEquals(s.expected(), letter.getReason(), s.key());
+        assertEquals(List.of(s.at().partition(), s.at().offset()), List.of(letter.getSourcePartition(), letter.getSourceOffset()));
+        assertEquals(s.value().length, letter.getValueSize(), s.key() + ": the full size");
+        assertArrayEquals(Arrays.copyOf(s.value(), DeadLetters.MAX_CARRIED_VALUE_BYTES), bytes(letter.getValue()), s.key());
+      }
+      // and the valid documents after them are tagged, on the original stream threads
+      assertOneResultEach(config, valid);
+      assertStillRunning(app, config);
     }
   }
 

@@ -73,7 +73,8 @@ public final class NerProcessor implements AutoCloseable {
       if (http.port() >= 0) {
         try {
           this.http = new ObservabilityServer(http.bindAddress(), http.port(), http.livePage(), meters,
-              () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions()), recent);
+              () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions(),
+                  app.threadFailures().summary()), recent);
         } catch (java.io.UncheckedIOException e) {
           throw new java.io.UncheckedIOException(e.getMessage() + " (" + ProcessorSettings.HTTP_BIND_ADDRESS + ", "
               + ProcessorSettings.HTTP_PORT + ")", e.getCause());

@@ -2,6 +2,7 @@ package io.cpner.stream;
 
 import io.cpner.stream.documents.DeadLetterExceptionHandler;
 import io.cpner.stream.documents.DeadLetters;
+import io.cpner.stream.observability.StreamThreadFailures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -27,14 +28,22 @@ public final class NerStreamsApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NerStreamsApp.class);
 
   private final KafkaStreams streams;
+  private final StreamThreadFailures threadFailures = new StreamThreadFailures(System::currentTimeMillis);
 
   public NerStreamsApp(ProcessorConfig config, TopicSerdes serdes, NerTopology.Runtime runtime) {
     this.streams = new KafkaStreams(NerTopology.build(config, serdes, runtime),
         streamsProperties(config, serdes, new DeadLetters(runtime.metrics())));
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed; replacing it", e);
+      threadFailures.replaced(e);
+      runtime.metrics().streamThreadReplaced();
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     });
+  }
+
+  /** The stream threads that died and were replaced, for the health endpoints. */
+  public StreamThreadFailures threadFailures() {
+    return threadFailures;
   }
 
   /**

@@ -25,6 +25,30 @@ class DeadLetterSchemaEvolutionTest {
   /** Today's schema with one more reason, as a later release might write. */
   private static final Schema NEWER = new Schema.Parser().parse(TODAY.toString().replace("\"OTHER\"]", "\"OTHER\",\"RATE_LIMITED\"]"));
 
+  /** The schema before a dead letter said how big a cut key or value was. */
+  private static final Schema BEFORE_SIZES = previousWithoutSizes();
+
+  @Test
+  void shouldReadDeadLettersFromBeforeTheSizeFieldsAsWholeAndBeReadByTheirConsumers() throws IOException {
+    assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+        SchemaCompatibility.checkReaderWriterCompatibility(TODAY, BEFORE_SIZES).getType());
+    assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,
+        SchemaCompatibility.checkReaderWriterCompatibility(BEFORE_SIZES, TODAY).getType());
+    GenericRecord read = roundTrip(record(BEFORE_SIZES, "TEXT_TOO_LONG"), BEFORE_SIZES, TODAY);
+    assertEquals(null, read.get("valueSize"));
+    GenericRecord cut = record(TODAY, "TEXT_TOO_LONG");
+    cut.put("valueSize", 1_500_000);
+    assertEquals("TEXT_TOO_LONG", roundTrip(cut, TODAY, BEFORE_SIZES).get("reason").toString());
+  }
+
+  private static Schema previousWithoutSizes() {
+    Schema previous = Schema.createRecord(TODAY.getName(), TODAY.getDoc(), TODAY.getNamespace(), false,
+        TODAY.getFields().stream().filter(f -> !f.name().endsWith("Size"))
+            .map(f -> new Schema.Field(f, f.schema())).toList());
+    assertEquals(TODAY.getFields().size() - 2, previous.getFields().size());
+    return previous;
+  }
+
   @Test
   void shouldReadANewerWritersUnknownReasonAsOther() throws IOException {
     assertEquals(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE,

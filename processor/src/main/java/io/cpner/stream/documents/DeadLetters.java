@@ -11,10 +11,19 @@ import org.slf4j.LoggerFactory;
  * The one place an input becomes a dead letter, whichever stage rejects it (the router, the batching
  * stage, the exception handler): it is counted by reason, logged with where it came from, and built
  * with the reason, a detail, the source coordinates and the original bytes. The caller sends it.
+ *
+ * <p>A dead letter must fit in a record the producer may send (1 MiB by default), or it would fail as
+ * its input did: a value over {@link #MAX_CARRIED_VALUE_BYTES} (a key over
+ * {@link #MAX_CARRIED_KEY_BYTES}) is carried cut to that many first bytes, with its full size in
+ * {@code valueSize} ({@code keySize}); the source coordinates locate the whole record.
  */
 public final class DeadLetters {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
   private static final int LOGGED_DETAIL_CHARS = 300;
+  /** The most value bytes a dead letter carries. */
+  public static final int MAX_CARRIED_VALUE_BYTES = 256 * 1024;
+  /** The most key bytes a dead letter carries. */
+  public static final int MAX_CARRIED_KEY_BYTES = 16 * 1024;
 
   private final NerMetrics metrics;
 
@@ -39,9 +48,16 @@ public final class DeadLetters {
         .setSourceTopic(topic)
         .setSourcePartition(partition)
         .setSourceOffset(offset)
-        .setKey(key == null ? null : ByteBuffer.wrap(key))
-        .setValue(value == null ? null : ByteBuffer.wrap(value))
+        .setKey(carried(key, MAX_CARRIED_KEY_BYTES))
+        .setKeySize(key != null && key.length > MAX_CARRIED_KEY_BYTES ? key.length : null)
+        .setValue(carried(value, MAX_CARRIED_VALUE_BYTES))
+        .setValueSize(value != null && value.length > MAX_CARRIED_VALUE_BYTES ? value.length : null)
         .setTimestampMs(timestamp)
         .build();
+  }
+
+  /** The bytes, or their first {@code max} when there are more. */
+  private static ByteBuffer carried(byte[] bytes, int max) {
+    return bytes == null ? null : ByteBuffer.wrap(bytes, 0, Math.min(bytes.length, max)).slice();
   }
 }

@@ -59,6 +59,12 @@ public final class NerMetrics {
         .increment();
   }
 
+  /** A stream thread died and is being replaced. */
+  public void streamThreadReplaced() {
+    Counter.builder("cpner.stream.threads.replaced").description("Stream threads that died and were replaced")
+        .register(registry).increment();
+  }
+
   public void deadLetter(DeadLetterReason reason) {
     Counter.builder("cpner.dead.letters").tag("reason", reason.name()).description("Inputs sent to the dead-letter topic")
         .register(registry).increment();

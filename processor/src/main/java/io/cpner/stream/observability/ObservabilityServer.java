@@ -17,20 +17,26 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The processor's HTTP endpoints: {@code /metrics} (Prometheus text format), {@code /health}
  * (liveness: 200 unless Kafka Streams has failed or stopped) and {@code /ready} (200 once Kafka
- * Streams is RUNNING, the PLM is loaded and at least one prefix is installed), each with a JSON
- * body saying why; and {@code /}, a live page of the latest results with their entities highlighted
+ * Streams is RUNNING, the PLM is loaded and at least one prefix is installed, and no stream thread
+ * was replaced in the last minute), each with a JSON body saying why (with the replaced threads'
+ * count and the last one's error); and {@code /}, a live page of the latest results with their entities highlighted
  * per domain (it polls {@code /results.json}).
  */
 public final class ObservabilityServer implements AutoCloseable {
   /** What the health endpoints report. */
-  public record Health(KafkaStreams.State state, String plm, Map<String, Long> prefixes) {
+  public record Health(KafkaStreams.State state, String plm, Map<String, Long> prefixes, StreamThreadFailures.Summary threads) {
+    /** With no stream thread ever replaced. */
+    public Health(KafkaStreams.State state, String plm, Map<String, Long> prefixes) {
+      this(state, plm, prefixes, StreamThreadFailures.Summary.NONE);
+    }
+
     boolean live() {
       return state != KafkaStreams.State.ERROR && state != KafkaStreams.State.NOT_RUNNING
           && state != KafkaStreams.State.PENDING_ERROR;
     }
 
     boolean ready() {
-      return state == KafkaStreams.State.RUNNING && plm != null && !prefixes.isEmpty();
+      return state == KafkaStreams.State.RUNNING && plm != null && !prefixes.isEmpty() && !threads.recent();
     }
   }
 
@@ -88,6 +94,14 @@ public final class ObservabilityServer implements AutoCloseable {
     body.put("streams", String.valueOf(health.state()));
     body.put("plm", health.plm());
     body.put("prefixes", health.prefixes());
+    StreamThreadFailures.Summary threads = health.threads();
+    Map<String, Object> replaced = new LinkedHashMap<>();
+    replaced.put("replaced", threads.replaced());
+    threads.last().ifPresent(last -> {
+      replaced.put("lastError", last.error());
+      replaced.put("lastSecondsAgo", (threads.nowMs() - last.atMs()) / 1000);
+    });
+    body.put("streamThreads", replaced);
     send(exchange, ok ? 200 : 503, "application/json", JSON.writeValueAsString(body));
   }
 

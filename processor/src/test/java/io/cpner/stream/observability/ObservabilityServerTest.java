@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,27 @@ class ObservabilityServerTest {
       if (external.isPresent()) {
         assertEquals(200, get("http://" + external.get().getHostAddress() + ":" + server.port() + "/health").statusCode());
       }
+    }
+  }
+
+  @Test
+  void shouldSayWhenAStreamThreadWasReplacedAndNotBeReadyForAMinuteAfter() throws Exception {
+    AtomicLong now = new AtomicLong(1_000_000);
+    StreamThreadFailures failures = new StreamThreadFailures(now::get);
+    failures.replaced(new RuntimeException("send failed", new IllegalStateException("record too large")));
+    now.addAndGet(5_000);
+    try (ObservabilityServer server = new ObservabilityServer("127.0.0.1", 0, false,
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        () -> new ObservabilityServer.Health(KafkaStreams.State.RUNNING, "plm", Map.of("politics", 2L), failures.summary()),
+        new RecentResults(1))) {
+      String base = "http://127.0.0.1:" + server.port();
+      HttpResponse<String> ready = get(base + "/ready");
+      assertEquals(503, ready.statusCode());
+      assertTrue(ready.body().contains("\"streamThreads\":{\"replaced\":1,\"lastError\":\"java.lang.RuntimeException: send failed "
+          + "(caused by java.lang.IllegalStateException: record too large)\",\"lastSecondsAgo\":5}"), ready.body());
+      assertEquals(200, get(base + "/health").statusCode(), "alive: the thread was replaced");
+      now.addAndGet(StreamThreadFailures.NOT_READY_FOR_MS);
+      assertEquals(200, get(base + "/ready").statusCode(), "ready again a minute after");
     }
   }
 
