@@ -53,6 +53,7 @@ final class StreamTestKit {
     m.put(ProcessorSettings.DEAD_LETTER_TOPIC, "dlq-" + run);
     m.put(ProcessorSettings.CONTROL_TOPIC, "prefix-updates-" + run);
     m.put(ProcessorSettings.STATUS_TOPIC, "prefix-status-" + run);
+    m.put(ProcessorSettings.ACCEPTED_TOPIC, "prefix-accepted-" + run);
     Path state = Files.createTempDirectory("cpner-" + run);
     m.put(ProcessorSettings.STATE_DIR, state.toString());
     m.put(ProcessorSettings.HTTP_PORT, "0");

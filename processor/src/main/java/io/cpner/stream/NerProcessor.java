@@ -15,8 +15,10 @@ import io.cpner.registry.SchemaRegistry;
 import io.cpner.registry.SchemaRegistryClient;
 import io.cpner.registry.SchemaRegistryException;
 import io.cpner.registry.TopicNameStrategy;
+import io.cpner.stream.control.AcceptedPrefixLog;
 import io.cpner.stream.control.PrefixStatusProducer;
 import io.cpner.stream.control.PrefixUpdateStatus;
+import io.cpner.stream.control.PrefixUpdateVerifier;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.ObservabilityServer;
 import io.cpner.stream.observability.RecentResults;
@@ -44,6 +46,7 @@ public final class NerProcessor implements AutoCloseable {
   private final PrefixRegistry prefixes = new PrefixRegistry();
   private final PrefixUpdateStatus updateStatus = new PrefixUpdateStatus();
   private final PrefixStatusProducer statusProducer;
+  private final AcceptedPrefixLog acceptedLog;
   private final NerEngine engine;
   private final NerStreamsApp app;
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -63,10 +66,17 @@ public final class NerProcessor implements AutoCloseable {
     this.engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces(), config.intraOpThreads()),
         config.inference().backend().open(plm, config.inference().precision(), config.intraOpThreads()));
     String instance = ManagementFactory.getRuntimeMXBean().getName();
+    this.acceptedLog = AcceptedPrefixLog.open(config.bootstrapServers(), config.applicationId() + "-prefix-accepted",
+        config.streamsOverrides(), config.topics().accepted());
     NerTopology.Runtime runtime = new NerTopology.Runtime(engine, plm.identity(), prefixes, updateStatus,
-        statusProducer, instance, metrics, recent);
-    metrics.watch(prefixes, updateStatus);
+        statusProducer, acceptedLog, instance, metrics, recent, System::currentTimeMillis);
     try {
+      // what this application installed before, whatever compaction left on the control topic since
+      int restored = AcceptedPrefixLog.restore(config.bootstrapServers(), config.streamsOverrides(), config.topics().accepted(),
+          new PrefixUpdateVerifier(serdes.prefixUpdate().deserializer(), plm.identity(), config.control(),
+              config.topics().accepted()), prefixes, domain -> { });
+      LOG.info("{} prefixes restored from {}", restored, config.topics().accepted());
+      metrics.watch(prefixes, updateStatus);
       this.app = new NerStreamsApp(config, serdes, runtime);
       new KafkaStreamsMetrics(app.streams()).bindTo(meters);
       ProcessorConfig.Http http = config.http();
@@ -82,6 +92,7 @@ public final class NerProcessor implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       statusProducer.close();
+      acceptedLog.close();
       engine.close();
       throw e;
     }
@@ -181,6 +192,7 @@ public final class NerProcessor implements AutoCloseable {
     }
     app.close();
     statusProducer.close();
+    acceptedLog.close();
     engine.close();
     if (ownsPlm) {
       plm.close();

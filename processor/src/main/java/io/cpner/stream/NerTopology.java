@@ -5,6 +5,7 @@ import io.cpner.avro.ParkedRecord;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.model.PlmIdentity;
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.stream.control.AcceptedPrefixSink;
 import io.cpner.stream.control.PrefixStatusReporter;
 import io.cpner.stream.control.PrefixUpdateApplier;
 import io.cpner.stream.control.PrefixUpdateStatus;
@@ -52,14 +53,17 @@ public final class NerTopology {
    * where the control-topic applier reports each update ({@code instance} names this instance there).
    */
   public record Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
-      PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics, RecentResults recent, LongSupplier wallClockMs) {
+      PrefixUpdateStatusSink statusSink, AcceptedPrefixSink acceptedSink, String instance, NerMetrics metrics,
+      RecentResults recent, LongSupplier wallClockMs) {
     /**
-     * On the system clock. Timings are stamped with it, not with Kafka Streams' cached clock, which
-     * is read once per poll loop and so misses a forward pass that ran since.
+     * On the system clock, recording accepted updates nowhere. Timings are stamped with the system
+     * clock, not with Kafka Streams' cached clock, which is read once per poll loop and so misses a
+     * forward pass that ran since.
      */
     public Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
         PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics, RecentResults recent) {
-      this(tagger, plm, prefixes, updateStatus, statusSink, instance, metrics, recent, System::currentTimeMillis);
+      this(tagger, plm, prefixes, updateStatus, statusSink, AcceptedPrefixSink.NONE, instance, metrics, recent,
+          System::currentTimeMillis);
     }
   }
 
@@ -102,7 +106,7 @@ public final class NerTopology {
             config.topics().control()),
             runtime.prefixes(), runtime.updateStatus(),
             new PrefixStatusReporter(runtime.statusSink(), config.applicationId(), runtime.instance()), config.topics().control(),
-            runtime.metrics()::prefixInstalled));
+            runtime.metrics()::prefixInstalled, runtime.acceptedSink()));
     return topology;
   }
 }

@@ -1,5 +1,6 @@
 package io.cpner.stream;
 
+import static io.cpner.stream.ProcessorSettings.ACCEPTED_TOPIC;
 import static io.cpner.stream.ProcessorSettings.ALLOW_UNSIGNED;
 import static io.cpner.stream.ProcessorSettings.APPLICATION_ID;
 import static io.cpner.stream.ProcessorSettings.BATCH_MAX_DELAY_MS;
@@ -64,7 +65,7 @@ public final class ProcessorConfig extends AbstractConfig {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessorConfig.class);
 
   /** The topics the processor reads and writes. */
-  public record Topics(String input, String output, String deadLetter, String control, String status) {}
+  public record Topics(String input, String output, String deadLetter, String control, String status, String accepted) {}
 
   /** The frozen PLM and the runtime that runs it; {@code configuredThreads} 0 means cores / stream threads. */
   public record Inference(String plm, Path plmCacheDir, EncoderBackend backend, Precision precision, int configuredThreads) {
@@ -102,7 +103,7 @@ public final class ProcessorConfig extends AbstractConfig {
           + "=true: prefix updates must be signed by a trusted key");
     }
     this.topics = new Topics(getString(INPUT_TOPIC), getString(OUTPUT_TOPIC), getString(DEAD_LETTER_TOPIC),
-        getString(CONTROL_TOPIC), getString(STATUS_TOPIC));
+        getString(CONTROL_TOPIC), getString(STATUS_TOPIC), getString(ACCEPTED_TOPIC));
     this.batching = new BatchPolicy(getInt(BATCH_MAX_DOCUMENTS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_DELAY_MS));
     this.admission = new AdmissionPolicy(getInt(DOCUMENT_MAX_CHARS), policy, fallback);
     this.inference = new Inference(getString(PLM), Path.of(getString(PLM_CACHE_DIR)), backend, precision, getInt(INFERENCE_THREADS));

@@ -129,6 +129,8 @@ class NerTopologyPrefixSecurityTest extends TopologyTestBase {
           t.statusRecords.next());
       assertTrue(t.statusRecords.isEmpty());
       assertStillTagging(t, 2, everyWord);
+      // and both installed versions are recorded for restarts, each under its own key
+      assertEquals(List.of("news@1", "news@2"), t.acceptedKeys);
     }
   }
 
@@ -141,6 +143,7 @@ class NerTopologyPrefixSecurityTest extends TopologyTestBase {
       // then
       assertRefusedAndStillTagging(t, Rejection.UNSIGNED, 1, refused("news", 2L, Rejection.UNSIGNED,
           "the update has no signature and prefix.updates.allow.unsigned is false", null, 1), 1, capitalised);
+      assertEquals(List.of("news@1"), t.acceptedKeys, "a refused update is not recorded");
     }
   }
 

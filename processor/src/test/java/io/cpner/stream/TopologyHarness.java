@@ -64,6 +64,10 @@ final class TopologyHarness implements AutoCloseable {
   final PrefixUpdateStatus status = new PrefixUpdateStatus();
   final NerMetrics metrics = NerMetrics.inMemory();
   final CapturedStatus statusRecords;
+  /** The keys ({@code domain@version}) of the updates recorded as accepted, in order. */
+  final List<String> acceptedKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final io.cpner.stream.control.AcceptedPrefixSink accepted =
+      (domain, version, value) -> acceptedKeys.add(io.cpner.stream.control.AcceptedPrefixLog.key(domain, version));
   final TopologyTestDriver driver;
   /** The driver's mock wall clock, which the processor's timings read too. */
   private long wallClockMs = START.toEpochMilli();
@@ -91,7 +95,7 @@ final class TopologyHarness implements AutoCloseable {
     this.config = ProcessorConfig.parse(all);
     this.serdes = serdes;
     this.statusRecords = new CapturedStatus(serdes.prefixStatus(), STATUS);
-    NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, INSTANCE, metrics,
+    NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, accepted, INSTANCE, metrics,
         new RecentResults(50), () -> wallClockMs);
     metrics.watch(prefixes, status);
     this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config, serdes, new DeadLetters(metrics)), START);

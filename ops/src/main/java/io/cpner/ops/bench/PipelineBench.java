@@ -77,7 +77,7 @@ public final class PipelineBench implements AutoCloseable {
   private static final Set<String> OWN_SETTINGS = Set.of(ProcessorSettings.BOOTSTRAP_SERVERS, ProcessorSettings.REGISTRY_URL,
       ProcessorSettings.APPLICATION_ID, ProcessorSettings.INPUT_TOPIC, ProcessorSettings.OUTPUT_TOPIC,
       ProcessorSettings.DEAD_LETTER_TOPIC, ProcessorSettings.CONTROL_TOPIC, ProcessorSettings.STATUS_TOPIC,
-      ProcessorSettings.STATE_DIR, ProcessorSettings.TRUSTED_KEYS, ProcessorSettings.BATCH_MAX_DOCUMENTS,
+      ProcessorSettings.ACCEPTED_TOPIC, ProcessorSettings.STATE_DIR, ProcessorSettings.TRUSTED_KEYS, ProcessorSettings.BATCH_MAX_DOCUMENTS,
       ProcessorSettings.BATCH_MAX_DELAY_MS);
 
   private final Plm plm;
@@ -208,6 +208,7 @@ public final class PipelineBench implements AutoCloseable {
     m.put(ProcessorSettings.DEAD_LETTER_TOPIC, run + "-dlq");
     m.put(ProcessorSettings.CONTROL_TOPIC, run + "-prefix-updates");
     m.put(ProcessorSettings.STATUS_TOPIC, run + "-prefix-status");
+    m.put(ProcessorSettings.ACCEPTED_TOPIC, run + "-prefix-accepted");
     m.put(ProcessorSettings.STATE_DIR, stateRoot.resolve(run).toString());
     m.put(ProcessorSettings.BATCH_MAX_DOCUMENTS, Integer.toString(batchSize));
     m.put(ProcessorSettings.BATCH_MAX_DELAY_MS, Long.toString(maxDelayMs));

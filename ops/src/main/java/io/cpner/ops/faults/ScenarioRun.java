@@ -76,6 +76,7 @@ final class ScenarioRun implements AutoCloseable {
     baseSettings.put(ProcessorSettings.DEAD_LETTER_TOPIC, deadLetters);
     baseSettings.put(ProcessorSettings.CONTROL_TOPIC, controlTopic);
     baseSettings.put(ProcessorSettings.STATUS_TOPIC, statusTopic);
+    baseSettings.put(ProcessorSettings.ACCEPTED_TOPIC, "faults-" + name + "-prefix-accepted");
     baseSettings.put(ProcessorSettings.TRUSTED_KEYS, suite.trustedKeys().toString());
     baseSettings.put(ProcessorSettings.BATCH_MAX_DELAY_MS, "100");
     // group membership on the processor's own defaults (NerStreamsApp): no session override here

@@ -25,10 +25,13 @@ import org.slf4j.LoggerFactory;
  * with its topic, partition and offset, counted under its reason ({@link PrefixUpdateStatus}) and
  * reported to the status sink, and the installed prefix stays; an installed one is counted and
  * reported too. Only installed updates enter the store; on start-up its contents are checked and
- * installed again (counted and logged, not reported: they were reported when they arrived).
+ * installed again (counted and logged, not reported: they were reported when they arrived). Every
+ * installed update also goes, as it arrived, to the {@link AcceptedPrefixSink}, from which restarts
+ * restore what compaction of the control topic may have lost.
  */
 public final class PrefixUpdateApplier implements Processor<byte[], byte[], Void, Void> {
   private final Consumer<String> onInstalled;
+  private final AcceptedPrefixSink accepted;
   public static final String STORE = "prefix-updates";
   private static final Logger LOG = LoggerFactory.getLogger(PrefixUpdateApplier.class);
 
@@ -41,8 +44,9 @@ public final class PrefixUpdateApplier implements Processor<byte[], byte[], Void
   private KeyValueStore<byte[], byte[]> store;
 
   public PrefixUpdateApplier(PrefixUpdateVerifier verifier, PrefixRegistry registry, PrefixUpdateStatus status,
-      PrefixStatusReporter reporter, String topic, Consumer<String> onInstalled) {
+      PrefixStatusReporter reporter, String topic, Consumer<String> onInstalled, AcceptedPrefixSink accepted) {
     this.onInstalled = onInstalled;
+    this.accepted = accepted;
     this.verifier = verifier;
     this.registry = registry;
     this.status = status;
@@ -96,6 +100,7 @@ public final class PrefixUpdateApplier implements Processor<byte[], byte[], Void
     }
     status.applied();
     onInstalled.accept(prefix.domain());
+    accepted.accepted(prefix.domain(), prefix.version(), value);
     String detail = "installed prefix '" + prefix.domain() + "' v" + prefix.version() + " (" + prefix.metadata().kind() + ", P="
         + prefix.prefixLength() + ", " + prefix.labels().size() + " labels, " + signedBy(passed.update()) + ")";
     LOG.info("{} from {}{}", detail, where, at(source));
