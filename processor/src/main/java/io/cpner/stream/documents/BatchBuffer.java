@@ -10,16 +10,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The documents waiting for a forward pass, kept in a changelogged key-value store so a crash
  * loses none of them, mirrored in memory in arrival order (key = source partition and offset) with
- * running totals so the flush rules are cheap to check.
+ * running totals so the flush rules are cheap to check. A document of more than {@code partTokens}
+ * pieces is tagged in parts ({@link DocumentParts}), so it counts as one part's pieces towards a
+ * full batch, and not as a whole document.
  */
 final class BatchBuffer {
   private final KeyValueStore<String, BufferedDocument> store;
+  private final int partTokens;
   private final TreeMap<String, BufferedDocument> waiting = new TreeMap<>();
   private long tokens;
+  private int wholeDocuments;
 
   /** Wraps the store and reloads whatever it holds (after a restart, what the changelog restored). */
-  BatchBuffer(KeyValueStore<String, BufferedDocument> store) {
+  BatchBuffer(KeyValueStore<String, BufferedDocument> store, int partTokens) {
     this.store = store;
+    this.partTokens = partTokens;
     try (KeyValueIterator<String, BufferedDocument> all = store.all()) {
       all.forEachRemaining(kv -> add(kv.key, kv.value));
     }
@@ -35,8 +40,19 @@ final class BatchBuffer {
     return waiting.size();
   }
 
+  /** Pieces that count towards a full batch: each document's, but at most one part's for a long one. */
   long tokens() {
     return tokens;
+  }
+
+  /** Whether a document is tagged in parts. */
+  boolean isLong(BufferedDocument doc) {
+    return doc.getTokens() > partTokens;
+  }
+
+  /** Whether any waiting document is tagged whole (not in parts). */
+  boolean hasWholeDocuments() {
+    return wholeDocuments > 0;
   }
 
   /** When the first waiting document (in arrival order) arrived, or Long.MAX_VALUE when none waits. */
@@ -44,40 +60,41 @@ final class BatchBuffer {
     return waiting.isEmpty() ? Long.MAX_VALUE : waiting.firstEntry().getValue().getBufferedAtMs();
   }
 
-  /** The next batch in arrival order: at most {@code maxDocs} documents and {@code maxTokens} pieces (at least one). */
-  List<BufferedDocument> peekBatch(int maxDocs, long maxTokens) {
-    List<BufferedDocument> batch = new ArrayList<>();
-    long sum = 0;
-    for (BufferedDocument doc : waiting.values()) {
-      if (batch.size() == maxDocs || (!batch.isEmpty() && sum + doc.getTokens() > maxTokens)) {
-        break;
-      }
-      batch.add(doc);
-      sum += doc.getTokens();
-    }
-    return batch;
+  /** Whether the document still waits (no result or dead letter yet). */
+  boolean contains(BufferedDocument doc) {
+    return waiting.containsKey(key(doc));
   }
 
-  /** Forgets documents whose results have been forwarded. */
-  void remove(List<BufferedDocument> done) {
-    for (BufferedDocument doc : done) {
-      String key = key(doc);
-      store.delete(key);
-      BufferedDocument removed = waiting.remove(key);
-      if (removed != null) {
-        tokens -= removed.getTokens();
-      }
+  /** The waiting documents in arrival order. */
+  List<BufferedDocument> inArrivalOrder() {
+    return new ArrayList<>(waiting.values());
+  }
+
+  /** Forgets documents whose results (or dead letters) have been forwarded. */
+  void remove(BufferedDocument done) {
+    String key = key(done);
+    store.delete(key);
+    BufferedDocument removed = waiting.remove(key);
+    if (removed != null) {
+      count(removed, -1);
     }
   }
 
   private void add(String key, BufferedDocument doc) {
     BufferedDocument previous = waiting.put(key, doc);
-    tokens += doc.getTokens() - (previous == null ? 0 : previous.getTokens());
+    if (previous != null) {
+      count(previous, -1);
+    }
+    count(doc, 1);
+  }
+
+  private void count(BufferedDocument doc, int sign) {
+    tokens += sign * Math.min(doc.getTokens(), partTokens);
+    wholeDocuments += isLong(doc) ? 0 : sign;
   }
 
   /** Arrival order within a task: partition, then offset, zero-padded so string order is numeric order. */
-  private static String key(BufferedDocument doc) {
+  static String key(BufferedDocument doc) {
     return String.format("%010d-%020d", doc.getSourcePartition(), doc.getSourceOffset());
   }
-
 }

@@ -14,7 +14,9 @@ import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -32,14 +34,24 @@ import org.slf4j.LoggerFactory;
  * its domain's prefix as installed at that moment, and its result names that prefix version. Each
  * result is keyed by document id and keeps the input's timestamp. If a batch fails, its documents
  * are retried one by one, so one poison document goes to the dead-letter topic and the rest flow.
+ *
+ * <p>A document of more than {@link #PART_TOKENS} pieces is tagged in parts, cut between sentences
+ * ({@link DocumentParts}): each batch takes the next part of the oldest long document, then whole
+ * documents, oldest first, then more parts while they fit, and a punctuation runs at most one batch
+ * once only parts are left. So a long document never holds a batch longer than
+ * {@code batch.max.tokens} pieces, and documents behind it wait for one batch, not for all of it.
+ * Its result (entities in text order, offsets in the whole text) goes out when its last part is done.
  */
 public final class BatchingInferenceProcessor implements Processor<String, BufferedDocument, Object, Object> {
   public static final String STORE = "batch-buffer";
+  /** The most pieces of one part of a long document (one window of the models shipped). */
+  public static final int PART_TOKENS = 480;
   private static final Logger LOG = LoggerFactory.getLogger(BatchingInferenceProcessor.class);
 
   private final DocumentTagger tagger;
   private final PrefixRegistry prefixes;
   private final BatchPolicy batching;
+  private final int partTokens;
   private final String inputTopic;
   private final NerMetrics metrics;
   private final DeadLetters deadLetters;
@@ -47,8 +59,13 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   private final String resultsNode;
   private final String deadLetterNode;
   private final LongSupplier wallClockMs;
+  /** Long documents with parts done or handed out, by buffer key. */
+  private final Map<String, LongDocument> longDocuments = new HashMap<>();
   private ProcessorContext<Object, Object> context;
   private BatchBuffer buffer;
+
+  /** One request of a batch: a whole document ({@code part} -1) or one part of a long one. */
+  private record Work(BufferedDocument doc, DomainPrefix prefix, String text, LongDocument parted, int part) {}
 
   public BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, BatchPolicy batching, String inputTopic,
       NerMetrics metrics, RecentResults recent, LongSupplier wallClockMs, String resultsNode, String deadLetterNode) {
@@ -61,6 +78,7 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
     this.tagger = tagger;
     this.prefixes = prefixes;
     this.batching = batching;
+    this.partTokens = Math.min(PART_TOKENS, batching.maxTokens());
     this.inputTopic = inputTopic;
   }
 
@@ -68,7 +86,8 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
     KeyValueStore<String, BufferedDocument> store = context.getStateStore(STORE);
-    this.buffer = new BatchBuffer(store);
+    this.buffer = new BatchBuffer(store, partTokens);
+    longDocuments.clear();
     if (buffer.size() > 0) {
       LOG.info("task {}: {} buffered documents restored", context.taskId(), buffer.size());
     }
@@ -78,90 +97,160 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   @Override
   public void process(Record<String, BufferedDocument> record) {
     buffer.put(record.value());
-    while (batching.isFull(buffer.size(), buffer.tokens())) {
+    while (batching.isFull(buffer.size(), buffer.tokens()) && buffer.hasWholeDocuments()) {
       runBatch();
     }
   }
 
   /**
-   * Punctuator: runs everything waiting once the oldest document has waited the maximum delay. A
-   * batch cut by the delay means the stream runs below capacity, so it also asks for a commit at
-   * once: under exactly-once, results become visible only when their transaction commits, and
-   * waiting for the commit interval would add up to that interval to every result's latency. Full
-   * batches (busy stream) ride the commit interval, so commits never outnumber batches under load.
+   * Punctuator: once the oldest document has waited the maximum delay, runs batches until no whole
+   * document waits (long documents advance by at least a part). A batch cut by the delay means the
+   * stream runs below capacity, so it also asks for a commit at once: under exactly-once, results
+   * become visible only when their transaction commits, and waiting for the commit interval would
+   * add up to that interval to every result's latency. Full batches (busy stream) ride the commit
+   * interval, so commits never outnumber batches under load.
    */
   private void flushIfDue(long now) {
     if (buffer.size() > 0 && batching.isDue(buffer.oldestBufferedAtMs(), now)) {
-      while (buffer.size() > 0) {
+      do {
         runBatch();
-      }
+      } while (buffer.hasWholeDocuments());
       context.commit();
     }
   }
 
-  /** Runs one bounded batch from the head of the buffer and forwards its results. */
+  /** Runs one bounded batch and forwards what it finished. */
   private void runBatch() {
-    List<BufferedDocument> batch = buffer.peekBatch(batching.maxDocuments(), batching.maxTokens());
-    List<BufferedDocument> runnable = new ArrayList<>();
-    List<DomainPrefix> used = new ArrayList<>();
-    for (BufferedDocument doc : batch) {
-      Optional<DomainPrefix> prefix = prefixes.get(doc.getPrefixDomain());
-      if (prefix.isPresent()) {
-        runnable.add(doc);
-        used.add(prefix.get());
-      } else {
-        deadLetter(doc, DeadLetterReason.UNKNOWN_DOMAIN, "prefix of domain '" + doc.getPrefixDomain() + "' is no longer installed");
-      }
+    List<Work> batch = nextBatch();
+    if (!batch.isEmpty()) {
+      tagAndForward(batch);
     }
-    if (!runnable.isEmpty()) {
-      tagAndForward(runnable, used);
-    }
-    buffer.remove(batch);
   }
 
-  private void tagAndForward(List<BufferedDocument> docs, List<DomainPrefix> used) {
-    List<NerEngine.Request> requests = new ArrayList<>(docs.size());
-    for (int i = 0; i < docs.size(); i++) {
-      requests.add(new NerEngine.Request(docs.get(i).getText(), used.get(i)));
+  /**
+   * The next batch: the oldest long document's next part (so none starves under load), whole
+   * documents in arrival order, then further parts, within {@code batch.max.documents} requests and
+   * {@code batch.max.tokens} pieces (at least one request). A document whose prefix is gone is
+   * dead-lettered here.
+   */
+  private List<Work> nextBatch() {
+    List<Work> batch = new ArrayList<>();
+    long[] sum = {0};
+    List<BufferedDocument> waiting = buffer.inArrivalOrder();
+    waiting.stream().filter(buffer::isLong).map(this::longDocument).flatMap(Optional::stream).filter(LongDocument::hasNext)
+        .findFirst().ifPresent(first -> addPart(first, batch, sum));
+    for (BufferedDocument doc : waiting) {
+      if (buffer.isLong(doc) || !buffer.contains(doc)) {
+        continue;
+      }
+      if (batch.size() == batching.maxDocuments() || (!batch.isEmpty() && sum[0] + doc.getTokens() > batching.maxTokens())) {
+        break;
+      }
+      Optional<DomainPrefix> prefix = prefixOrDeadLetter(doc);
+      if (prefix.isPresent()) {
+        batch.add(new Work(doc, prefix.get(), doc.getText(), null, -1));
+        sum[0] += doc.getTokens();
+      }
     }
+    for (BufferedDocument doc : waiting) {
+      if (!buffer.isLong(doc) || !buffer.contains(doc)) {
+        continue;
+      }
+      Optional<LongDocument> parted = longDocument(doc);
+      while (parted.isPresent() && parted.get().hasNext() && batch.size() < batching.maxDocuments()
+          && (batch.isEmpty() || sum[0] + partTokens <= batching.maxTokens())) {
+        addPart(parted.get(), batch, sum);
+      }
+    }
+    return batch;
+  }
+
+  private void addPart(LongDocument parted, List<Work> batch, long[] sum) {
+    BufferedDocument doc = parted.document();
+    int part = parted.handOut();
+    String text = parted.partText(part);
+    batch.add(new Work(doc, parted.prefix(), text, parted, part));
+    sum[0] += Math.min(partTokens, tagger.countTokens(text));
+  }
+
+  /** The long document's state, cut into parts on first use; empty when its prefix is gone (dead-lettered). */
+  private Optional<LongDocument> longDocument(BufferedDocument doc) {
+    String key = BatchBuffer.key(doc);
+    LongDocument known = longDocuments.get(key);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    Optional<DomainPrefix> prefix = prefixOrDeadLetter(doc);
+    if (prefix.isEmpty()) {
+      return Optional.empty();
+    }
+    LongDocument parted = new LongDocument(doc, DocumentParts.split(doc.getText(), partTokens, tagger::countTokens), prefix.get());
+    longDocuments.put(key, parted);
+    return Optional.of(parted);
+  }
+
+  private Optional<DomainPrefix> prefixOrDeadLetter(BufferedDocument doc) {
+    Optional<DomainPrefix> prefix = prefixes.get(doc.getPrefixDomain());
+    if (prefix.isEmpty()) {
+      deadLetter(doc, DeadLetterReason.UNKNOWN_DOMAIN, "prefix of domain '" + doc.getPrefixDomain() + "' is no longer installed");
+    }
+    return prefix;
+  }
+
+  private void tagAndForward(List<Work> works) {
+    List<NerEngine.Request> requests = works.stream().map(w -> new NerEngine.Request(w.text(), w.prefix())).toList();
     long start = System.nanoTime();
     List<List<Entity>> entities;
     try {
       entities = tagger.tag(requests);
     } catch (RuntimeException e) {
-      if (docs.size() == 1) {
-        LOG.error("tagging document '{}' failed", docs.get(0).getId(), e);
-        deadLetter(docs.get(0), DeadLetterReason.PROCESSING_ERROR, "tagging failed: " + e);
+      if (works.size() == 1) {
+        BufferedDocument doc = works.get(0).doc();
+        LOG.error("tagging document '{}' failed", doc.getId(), e);
+        if (buffer.contains(doc)) { // not yet dead-lettered for another of its parts
+          deadLetter(doc, DeadLetterReason.PROCESSING_ERROR, "tagging failed: " + e);
+        }
         return;
       }
-      LOG.warn("batch of {} failed ({}); retrying its documents one by one", docs.size(), e.toString());
-      for (int i = 0; i < docs.size(); i++) {
-        tagAndForward(List.of(docs.get(i)), List.of(used.get(i)));
+      LOG.warn("batch of {} failed ({}); retrying its documents one by one", works.size(), e.toString());
+      for (Work work : works) {
+        tagAndForward(List.of(work));
       }
       return;
     }
     long nanos = System.nanoTime() - start;
-    metrics.batch(docs.size(), nanos);
+    metrics.batch(works.size(), nanos);
     float forwardMs = nanos / 1e6f;
     long now = wallClockMs.getAsLong(); // after the forward pass, which Streams' cached clock has not seen
-    for (int i = 0; i < docs.size(); i++) {
-      BufferedDocument doc = docs.get(i);
-      NerResult result = NerResult.newBuilder()
-          .setDocId(doc.getId())
-          .setDomain(doc.getDomain())
-          .setPrefixDomain(doc.getPrefixDomain())
-          .setPrefixVersion(used.get(i).version())
-          .setEntities(entities.get(i).stream()
-              .map(e -> new EntitySpan(e.text(), e.type(), e.start(), e.end(), (float) e.score())).toList())
-          .setModel(tagger.modelId())
-          .setTimings(new Timings(doc.getInputTimestampMs(), doc.getBufferedAtMs(), now, docs.size(), forwardMs))
-          .build();
-      context.forward(new Record<Object, Object>(doc.getId(), result, doc.getInputTimestampMs()), resultsNode);
-      metrics.result(doc.getDomain(), now - doc.getInputTimestampMs());
-      recent.add(new RecentResults.Item(doc.getId(), doc.getDomain(), used.get(i).version(), doc.getText(),
-          entities.get(i).stream().map(e -> new RecentResults.Span(e.text(), e.type(), e.start(), e.end(), (float) e.score()))
-              .toList(), now));
+    for (int i = 0; i < works.size(); i++) {
+      Work work = works.get(i);
+      if (work.parted() == null) {
+        forwardResult(work.doc(), work.prefix(), entities.get(i), works.size(), forwardMs, now);
+      } else if (buffer.contains(work.doc())) {
+        work.parted().tagged(work.part(), entities.get(i), forwardMs);
+        if (work.parted().isDone()) {
+          forwardResult(work.doc(), work.prefix(), work.parted().entities(), works.size(), work.parted().forwardMs(), now);
+        }
+      }
     }
+  }
+
+  private void forwardResult(BufferedDocument doc, DomainPrefix prefix, List<Entity> entities, int batchSize, float forwardMs,
+      long now) {
+    NerResult result = NerResult.newBuilder()
+        .setDocId(doc.getId())
+        .setDomain(doc.getDomain())
+        .setPrefixDomain(doc.getPrefixDomain())
+        .setPrefixVersion(prefix.version())
+        .setEntities(entities.stream().map(e -> new EntitySpan(e.text(), e.type(), e.start(), e.end(), (float) e.score())).toList())
+        .setModel(tagger.modelId())
+        .setTimings(new Timings(doc.getInputTimestampMs(), doc.getBufferedAtMs(), now, batchSize, forwardMs))
+        .build();
+    context.forward(new Record<Object, Object>(doc.getId(), result, doc.getInputTimestampMs()), resultsNode);
+    metrics.result(doc.getDomain(), now - doc.getInputTimestampMs());
+    recent.add(new RecentResults.Item(doc.getId(), doc.getDomain(), prefix.version(), doc.getText(),
+        entities.stream().map(e -> new RecentResults.Span(e.text(), e.type(), e.start(), e.end(), (float) e.score())).toList(), now));
+    done(doc);
   }
 
   private void deadLetter(BufferedDocument doc, DeadLetterReason reason, String detail) {
@@ -169,5 +258,12 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
     var letter = deadLetters.of(reason, detail, inputTopic, doc.getSourcePartition(),
         doc.getSourceOffset(), id, null, doc.getInputTimestampMs());
     context.forward(new Record<Object, Object>(id, letter, doc.getInputTimestampMs()), deadLetterNode);
+    done(doc);
+  }
+
+  /** The document has its result or dead letter: it leaves the buffer. */
+  private void done(BufferedDocument doc) {
+    buffer.remove(doc);
+    longDocuments.remove(BatchBuffer.key(doc));
   }
 }

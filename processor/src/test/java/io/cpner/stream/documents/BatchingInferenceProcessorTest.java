@@ -124,6 +124,40 @@ class BatchingInferenceProcessorTest {
     assertEquals(1.0, metrics.registry().get("cpner.dead.letters").tag("reason", "PROCESSING_ERROR").counter().count());
   }
 
+  @Test
+  void shouldTagALongDocumentInPartsThatShareBatchesWithShortOnesAndEmitItWholeWhenTheLastPartIsDone() {
+    // given a document of 1,800 pieces (parts of at most 480) and two short ones arriving after it
+    String longText = "Alice met Bob. ".repeat(600).trim();
+    process(buffered("long", "news", longText, 1_800, 0, 0, 1_000));
+    assertTrue(tagger.callSizes.isEmpty(), "a long document alone counts as one part: no full batch");
+    process(buffered("a", "news", "Carol left", 2, 0, 1, 1_001));
+    process(buffered("b", "news", "Dan stayed", 2, 0, 2, 1_002));
+
+    // then the full batch holds the long document's first part and both short ones, which come out at once
+    assertEquals(List.of(3), tagger.callSizes);
+    assertEquals(List.of("a", "b"), resultIds());
+
+    // and each punctuation runs one batch of further parts (at most 1,000 pieces), so new records are read in between
+    punctuate(1_050);
+    assertEquals(List.of(3, 2), tagger.callSizes);
+    assertEquals(List.of("a", "b"), resultIds(), "not done yet");
+    punctuate(1_060);
+    assertEquals(List.of(3, 2, 1), tagger.callSizes);
+
+    // then its one result has every part's entities, at their offsets in the whole text
+    NerResult result = (NerResult) context.forwarded().get(2).record().value();
+    assertEquals("long", result.getDocId());
+    List<Entity> whole = tagger.tag(List.of(new NerEngine.Request(longText, prefixes.get("news").orElseThrow()))).get(0);
+    assertEquals(1_200, whole.size());
+    assertEquals(whole.stream().map(e -> e.text() + "@" + e.start() + "-" + e.end()).toList(),
+        result.getEntities().stream().map(e -> e.getText() + "@" + e.getStart() + "-" + e.getEnd()).toList());
+    assertEquals(0, context.forwarded().stream().filter(f -> f.childName().orElseThrow().equals("dead-letters")).count());
+  }
+
+  private List<String> resultIds() {
+    return context.forwarded().stream().map(f -> ((NerResult) f.record().value()).getDocId()).toList();
+  }
+
   private void process(BufferedDocument doc) {
     stage.process(new Record<>(doc.getId(), doc, doc.getInputTimestampMs()));
   }
