@@ -36,6 +36,9 @@ final class DocumentStream implements AutoCloseable {
   private final Set<String> acked = ConcurrentHashMap.newKeySet();
   private final AtomicReference<Exception> failure = new AtomicReference<>();
   private int next;
+  private int longEvery;
+  private String longText;
+  private final Set<String> longIds = ConcurrentHashMap.newKeySet();
   private Thread streamer;
   private volatile boolean streaming;
 
@@ -105,6 +108,21 @@ final class DocumentStream implements AutoCloseable {
     return ids;
   }
 
+  /** From now on every {@code every}-th document is {@code chars} characters long (the texts repeated). */
+  synchronized void longEvery(int every, int chars) {
+    StringBuilder text = new StringBuilder(chars + 100);
+    for (int i = 0; text.length() < chars; i++) {
+      text.append(TEXTS.get(i % TEXTS.size())).append(' ');
+    }
+    this.longText = text.substring(0, chars);
+    this.longEvery = every;
+  }
+
+  /** The ids of the long documents sent. */
+  Set<String> longIds() {
+    return Set.copyOf(longIds);
+  }
+
   /** The ids the broker has acknowledged: the inputs so far. */
   Set<String> inputs() {
     throwIfFailed();
@@ -118,7 +136,11 @@ final class DocumentStream implements AutoCloseable {
   private synchronized String sendOne() {
     int n = next++;
     String id = idPrefix + "-" + n;
-    Document doc = new Document(id, domain, TEXTS.get(n % TEXTS.size()), Map.of());
+    boolean isLong = longEvery > 0 && n % longEvery == longEvery - 1;
+    if (isLong) {
+      longIds.add(id);
+    }
+    Document doc = new Document(id, domain, isLong ? longText : TEXTS.get(n % TEXTS.size()), Map.of());
     producer.send(new ProducerRecord<>(topic, id, doc), (metadata, e) -> {
       if (e == null) {
         acked.add(id);

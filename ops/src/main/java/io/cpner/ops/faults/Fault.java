@@ -3,7 +3,9 @@ package io.cpner.ops.faults;
 import io.cpner.stream.ProcessorConfig;
 import io.cpner.stream.ProcessorSettings;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -109,7 +111,49 @@ public enum Fault {
       run.startProcessor("p1", alos);
       run.awaitResults(run.ledger().results() + MIN_PROGRESS);
     }
+  },
+
+  /**
+   * One document in 100 at {@code document.max.chars} (100,000 characters, about 25,000 pieces)
+   * among short ones, at a pace the processor sustains: the short documents' p99 latency must stay
+   * within {@link #SHORT_P99_BOUND_MS} (long documents are tagged in parts that share batches), and
+   * the processor's peak resident memory is reported. Documents sent while the processor starts
+   * (short ones only) are not counted.
+   */
+  LONG_DOCUMENTS("long-documents", false) {
+    @Override
+    void play(ScenarioRun run) {
+      ProcessorProcess p = run.startProcessor("p1", Map.of());
+      run.documents().start(LONG_MIX_PER_SECOND);
+      run.awaitResults(MIN_PROGRESS); // short documents only while the processor starts and warms up
+      Set<String> warmUp = run.documents().inputs();
+      run.documents().longEvery(LONG_EVERY, LONG_CHARS);
+      run.await(LONG_SAMPLE + " long documents tagged", () -> run.ledger().accountedFor(run.documents().longIds()) >= LONG_SAMPLE);
+      run.publishPrefix(FaultSuite.UPDATED_VERSION);
+      Set<String> longIds = run.documents().longIds();
+      List<Long> shortMs = run.ledger().latenciesMs(id -> !longIds.contains(id) && !warmUp.contains(id));
+      List<Long> longMs = run.ledger().latenciesMs(longIds::contains);
+      long p99 = quantile(shortMs, 0.99);
+      run.note(String.format("1 in %d documents at %,d characters, %d documents/s: short p50 %d / p99 %d ms (%d documents; "
+          + "bound %d ms), long p50 %d / max %d ms (%d documents); peak resident %.2f GiB", LONG_EVERY, LONG_CHARS,
+          LONG_MIX_PER_SECOND, quantile(shortMs, 0.5), p99, shortMs.size(), SHORT_P99_BOUND_MS, quantile(longMs, 0.5),
+          quantile(longMs, 1.0), longMs.size(), p.peakResidentBytes() / (double) (1L << 30)));
+      run.note("slowest short " + run.ledger().slowest(id -> !longIds.contains(id) && !warmUp.contains(id)));
+      run.expect(p99 <= SHORT_P99_BOUND_MS, "short documents' p99 " + p99 + " ms exceeds " + SHORT_P99_BOUND_MS + " ms");
+    }
   };
+
+  /** The {@code q}-quantile of sorted values, or -1 for none. */
+  private static long quantile(List<Long> sorted, double q) {
+    return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(q * sorted.size()) - 1)));
+  }
+
+  private static final int LONG_EVERY = 100;
+  private static final int LONG_CHARS = 100_000;
+  private static final int LONG_SAMPLE = 5;
+  private static final int LONG_MIX_PER_SECOND = 5;
+  /** Short documents' p99 in the long-documents scenario: the batch delay plus a few full batches on MiniLM. */
+  static final long SHORT_P99_BOUND_MS = 2_000;
 
   /** Documents wait until 60 s have passed: nothing is tagged before the fault. */
   private static final Map<String, String> BUFFER_EVERYTHING = Map.of(ProcessorSettings.BATCH_MAX_DELAY_MS, "60000",

@@ -30,6 +30,8 @@ final class OutcomeLedger implements AutoCloseable {
   private final Map<String, Integer> resultsById = new HashMap<>();
   private final Map<String, Integer> deadLettersById = new HashMap<>();
   private final Map<Long, Integer> resultsByVersion = new TreeMap<>();
+  private final Map<String, Long> latencyMsById = new HashMap<>();
+  private final Map<String, io.cpner.avro.Timings> timingsById = new HashMap<>();
 
   OutcomeLedger(String bootstrapServers, String resultTopic, String deadLetterTopic, Deserializer<NerResult> results) {
     this.consumer = new KafkaConsumer<>(Map.of(
@@ -51,7 +53,10 @@ final class OutcomeLedger implements AutoCloseable {
       String id = r.key() == null ? "(no key)" : new String(r.key(), StandardCharsets.UTF_8);
       if (r.topic().equals(resultTopic)) {
         resultsById.merge(id, 1, Integer::sum);
-        resultsByVersion.merge(results.deserialize(r.topic(), r.value()).getPrefixVersion(), 1, Integer::sum);
+        NerResult result = results.deserialize(r.topic(), r.value());
+        resultsByVersion.merge(result.getPrefixVersion(), 1, Integer::sum);
+        latencyMsById.put(id, result.getTimings().getEmittedAtMs() - result.getTimings().getInputTimestampMs());
+        timingsById.put(id, result.getTimings());
       } else {
         deadLettersById.merge(id, 1, Integer::sum);
       }
@@ -62,6 +67,22 @@ final class OutcomeLedger implements AutoCloseable {
   boolean caughtUp() {
     Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
     return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
+  }
+
+  /** Produce-to-result latencies (ms) of the results read whose ids pass {@code ids}, sorted. */
+  List<Long> latenciesMs(java.util.function.Predicate<String> ids) {
+    return latencyMsById.entrySet().stream().filter(e -> ids.test(e.getKey())).map(Map.Entry::getValue).sorted().toList();
+  }
+
+  /** Where the time of the slowest result among {@code ids} went: input to buffered, buffered to emitted, its batch. */
+  String slowest(java.util.function.Predicate<String> ids) {
+    return latencyMsById.entrySet().stream().filter(e -> ids.test(e.getKey())).max(Map.Entry.comparingByValue())
+        .map(e -> {
+          io.cpner.avro.Timings t = timingsById.get(e.getKey());
+          return String.format("%s: %d ms to the buffer, %d ms in it, in a batch of %d with a %.0f ms forward", e.getKey(),
+              t.getBufferedAtMs() - t.getInputTimestampMs(), t.getEmittedAtMs() - t.getBufferedAtMs(), t.getBatchSize(),
+              t.getForwardMs());
+        }).orElse("none");
   }
 
   int results() {

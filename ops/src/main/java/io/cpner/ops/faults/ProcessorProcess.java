@@ -144,6 +144,23 @@ final class ProcessorProcess {
   }
 
   /** Lines of the processor's output that contain {@code text}. */
+  /**
+   * The most resident memory the process has had (its {@code VmHWM}), or -1 where {@code /proc}
+   * does not say (not Linux, or the process is gone).
+   */
+  long peakResidentBytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
   long logLinesContaining(String text) {
     try {
       return new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().filter(l -> l.contains(text)).count();

@@ -94,6 +94,17 @@ class FaultSuiteTest {
     assertExactlyOnce(report);
   }
 
+  @Test
+  @Tag("slow")
+  @EnabledIfSystemProperty(named = "groups", matches = ".*\\bslow\\b.*", disabledReason = "slow: run with -Dgroups=slow")
+  void shouldKeepShortDocumentsFastAmongDocumentsAtTheMaximumLength() throws Exception {
+    // given one document in 100 at 100,000 characters among short ones, then every input has exactly one result
+    ScenarioReport report = run(Fault.LONG_DOCUMENTS);
+
+    // and the short ones' p99 stays within the bound (checked by the scenario, which fails otherwise)
+    assertExactlyOnce(report);
+  }
+
   private static ScenarioReport run(Fault fault) throws Exception {
     ScenarioReport report = suite.run(fault);
     REPORTS.add(report);

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A document of more than {@link #PART_TOKENS} pieces is tagged in parts, cut between sentences
  * ({@link DocumentParts}): each batch takes the next part of the oldest long document, then whole
- * documents, oldest first, then more parts while they fit, and a punctuation runs at most one batch
- * once only parts are left. So a long document never holds a batch longer than
- * {@code batch.max.tokens} pieces, and documents behind it wait for one batch, not for all of it.
+ * documents, oldest first, then more parts in the room they leave; once only parts are left, a
+ * punctuation runs one part and then leaves the thread to new records for as long. So a long document never holds a batch longer than
+ * {@code batch.max.tokens} pieces, nor the stream thread for longer than a part when nothing else
+ * waits, and documents behind it wait for about one batch, not for all of it.
  * Its result (entities in text order, offsets in the whole text) goes out when its last part is done.
  */
 public final class BatchingInferenceProcessor implements Processor<String, BufferedDocument, Object, Object> {
@@ -63,6 +64,8 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   private final Map<String, LongDocument> longDocuments = new HashMap<>();
   private ProcessorContext<Object, Object> context;
   private BatchBuffer buffer;
+  /** When a punctuation may run the next part of a long document, if only parts wait (wall clock, ms). */
+  private long partsResumeAtMs;
 
   /** One request of a batch: a whole document ({@code part} -1) or one part of a long one. */
   private record Work(BufferedDocument doc, DomainPrefix prefix, String text, LongDocument parted, int part) {}
@@ -104,34 +107,56 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
 
   /**
    * Punctuator: once the oldest document has waited the maximum delay, runs batches until no whole
-   * document waits (long documents advance by at least a part). A batch cut by the delay means the
-   * stream runs below capacity, so it also asks for a commit at once: under exactly-once, results
+   * document waits (long documents advance by at least a part); when only parts of long documents
+   * wait, it runs one part, and no other until as long again has passed, so that at most half the
+   * thread's time goes to them while records keep arriving. A batch cut by the delay means the
+   * stream runs below capacity, so when it forwarded something it also asks for a commit at once: under exactly-once, results
    * become visible only when their transaction commits, and waiting for the commit interval would
    * add up to that interval to every result's latency. Full batches (busy stream) ride the commit
    * interval, so commits never outnumber batches under load.
    */
   private void flushIfDue(long now) {
-    if (buffer.size() > 0 && batching.isDue(buffer.oldestBufferedAtMs(), now)) {
+    if (buffer.size() == 0 || !batching.isDue(buffer.oldestBufferedAtMs(), now)) {
+      return;
+    }
+    boolean forwarded = false;
+    if (buffer.hasWholeDocuments()) {
       do {
-        runBatch();
+        forwarded |= runBatch();
       } while (buffer.hasWholeDocuments());
+    } else {
+      // only parts of long documents wait: one part, then leave the thread as long again to the
+      // records that arrive meanwhile (Kafka Streams reads and routes them only between punctuations)
+      long started = wallClockMs.getAsLong();
+      if (started < partsResumeAtMs) {
+        return;
+      }
+      forwarded = runBatch();
+      long ended = wallClockMs.getAsLong();
+      partsResumeAtMs = ended + (ended - started);
+    }
+    if (forwarded) {
       context.commit();
     }
   }
 
-  /** Runs one bounded batch and forwards what it finished. */
-  private void runBatch() {
+  /** Runs one bounded batch and forwards what it finished; returns whether it forwarded anything. */
+  private boolean runBatch() {
+    int before = buffer.size();
     List<Work> batch = nextBatch();
     if (!batch.isEmpty()) {
       tagAndForward(batch);
     }
+    return buffer.size() < before; // a document leaves the buffer with its result or dead letter
   }
 
   /**
    * The next batch: the oldest long document's next part (so none starves under load), whole
-   * documents in arrival order, then further parts, within {@code batch.max.documents} requests and
-   * {@code batch.max.tokens} pieces (at least one request). A document whose prefix is gone is
-   * dead-lettered here.
+   * documents in arrival order, then, if any whole document is in it, further parts in its spare
+   * room, within {@code batch.max.documents} requests and {@code batch.max.tokens} pieces (at least
+   * one request). A batch of parts alone is one part: Kafka Streams reads new records only between
+   * punctuations, so a punctuation never holds the thread for longer than one part's forward pass.
+   * A document whose prefix is gone is dead-lettered here.
    */
   private List<Work> nextBatch() {
     List<Work> batch = new ArrayList<>();
@@ -151,6 +176,9 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
         batch.add(new Work(doc, prefix.get(), doc.getText(), null, -1));
         sum[0] += doc.getTokens();
       }
+    }
+    if (batch.stream().allMatch(w -> w.parted() != null)) {
+      return batch; // only parts wait: one at a time, so the stream thread reads records between them
     }
     for (BufferedDocument doc : waiting) {
       if (!buffer.isLong(doc) || !buffer.contains(doc)) {

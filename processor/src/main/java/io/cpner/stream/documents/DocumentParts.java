@@ -33,32 +33,40 @@ final class DocumentParts {
       throw new IllegalArgumentException("a part holds at least one piece, found " + maxTokens);
     }
     List<Part> pieces = new ArrayList<>();
+    List<Integer> costs = new ArrayList<>();
     for (Part sentence : spans(text, SENTENCE_END, 0, text.length())) {
-      if (tokens.applyAsInt(text.substring(sentence.start(), sentence.end())) <= maxTokens) {
+      int cost = tokens.applyAsInt(text.substring(sentence.start(), sentence.end()));
+      if (cost <= maxTokens) {
         pieces.add(sentence);
+        costs.add(cost);
         continue;
       }
       for (Part word : spans(text, WHITESPACE, sentence.start(), sentence.end())) {
-        if (tokens.applyAsInt(text.substring(word.start(), word.end())) <= maxTokens) {
+        int wordCost = tokens.applyAsInt(text.substring(word.start(), word.end()));
+        if (wordCost <= maxTokens) {
           pieces.add(word);
+          costs.add(wordCost);
           continue;
         }
         for (int at = word.start(); at < word.end(); at += maxTokens) {
-          pieces.add(new Part(at, Math.min(word.end(), at + maxTokens)));
+          Part cut = new Part(at, Math.min(word.end(), at + maxTokens));
+          pieces.add(cut);
+          costs.add(tokens.applyAsInt(text.substring(cut.start(), cut.end())));
         }
       }
     }
-    return pack(text, pieces, maxTokens, tokens);
+    return pack(pieces, costs, maxTokens);
   }
 
   /** Joins neighbouring spans while the join stays within {@code maxTokens}. */
-  private static List<Part> pack(String text, List<Part> spans, int maxTokens, ToIntFunction<String> tokens) {
+  private static List<Part> pack(List<Part> spans, List<Integer> costs, int maxTokens) {
     List<Part> parts = new ArrayList<>();
     int start = -1;
     int end = -1;
     int sum = 0;
-    for (Part span : spans) {
-      int cost = tokens.applyAsInt(text.substring(span.start(), span.end()));
+    for (int i = 0; i < spans.size(); i++) {
+      Part span = spans.get(i);
+      int cost = costs.get(i);
       if (start >= 0 && sum + cost > maxTokens) {
         parts.add(new Part(start, end));
         start = -1;

@@ -137,12 +137,13 @@ class BatchingInferenceProcessorTest {
     assertEquals(List.of(3), tagger.callSizes);
     assertEquals(List.of("a", "b"), resultIds());
 
-    // and each punctuation runs one batch of further parts (at most 1,000 pieces), so new records are read in between
+    // and, with only parts left, each punctuation runs one part, so new records are read in between
     punctuate(1_050);
-    assertEquals(List.of(3, 2), tagger.callSizes);
+    assertEquals(List.of(3, 1), tagger.callSizes);
     assertEquals(List.of("a", "b"), resultIds(), "not done yet");
     punctuate(1_060);
-    assertEquals(List.of(3, 2, 1), tagger.callSizes);
+    punctuate(1_070);
+    assertEquals(List.of(3, 1, 1, 1), tagger.callSizes, "1,800 pieces: 4 parts of at most 480");
 
     // then its one result has every part's entities, at their offsets in the whole text
     NerResult result = (NerResult) context.forwarded().get(2).record().value();
