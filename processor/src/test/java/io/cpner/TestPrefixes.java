@@ -11,6 +11,17 @@ import java.util.Random;
 
 /** Domain prefixes built in code for tests: random ones, and ones whose head predicts a fixed rule. */
 public final class TestPrefixes {
+  /**
+   * A prefix for {@code domain} at {@code version} with labels O, B-thing, I-thing and no real
+   * tensors, for code that only files, counts or versions prefixes (a fake tagger ignores them).
+   */
+  public static DomainPrefix placeholder(String domain, long version) {
+    PrefixMetadata metadata = new PrefixMetadata(domain, version, PrefixKind.TRAINED, List.of("O", "B-thing", "I-thing"),
+        List.of(), null, null, "fake", "00", 0, HeadInput.HIDDEN, null, "2026-12-02T00:00:00Z");
+    List<float[]> none = List.of(new float[0]);
+    return new DomainPrefix(metadata, 1, 1, none, none, new float[3], new float[3]);
+  }
+
   public static final List<String> LABELS = List.of("O", "B-thing", "I-thing");
 
   private TestPrefixes() {}

@@ -26,6 +26,7 @@ public final class NerMetrics {
   private final Timer forward;
   private final Timer latency;
   private volatile PrefixRegistry prefixes;
+  private final java.util.Set<String> versionGauges = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public NerMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -92,10 +93,13 @@ public final class NerMetrics {
     prefixes.versions().keySet().forEach(this::prefixInstalled);
   }
 
-  /** Called when a domain's prefix is installed: from then on its version is a gauge. */
+  /**
+   * Called when a domain's prefix is installed: from then on its version is a gauge (registered once
+   * per domain; later versions only change what it reads, so Micrometer has nothing to warn about).
+   */
   public void prefixInstalled(String domain) {
     PrefixRegistry p = prefixes;
-    if (p != null) {
+    if (p != null && versionGauges.add(domain)) {
       Gauge.builder("cpner.prefix.version", p, r -> r.installedVersion(domain)).tag("domain", domain)
           .description("Installed prefix version").register(registry);
     }

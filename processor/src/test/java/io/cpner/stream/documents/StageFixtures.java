@@ -1,13 +1,11 @@
 package io.cpner.stream.documents;
 
+import io.cpner.TestPrefixes;
 import io.cpner.avro.BufferedDocument;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.inference.Entity;
 import io.cpner.inference.NerEngine;
 import io.cpner.prefix.DomainPrefix;
-import io.cpner.prefix.HeadInput;
-import io.cpner.prefix.PrefixKind;
-import io.cpner.prefix.PrefixMetadata;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,10 +15,7 @@ final class StageFixtures {
 
   /** A prefix for {@code domain} at {@code version}; the fake tagger ignores its tensors. */
   static DomainPrefix prefix(String domain, long version) {
-    PrefixMetadata metadata = new PrefixMetadata(domain, version, PrefixKind.TRAINED, List.of("O", "B-thing", "I-thing"),
-        List.of(), null, null, "fake", "00", 0, HeadInput.HIDDEN, null, "2026-12-02T00:00:00Z");
-    List<float[]> none = List.of(new float[0]);
-    return new DomainPrefix(metadata, 1, 1, none, none, new float[3], new float[3]);
+    return TestPrefixes.placeholder(domain, version);
   }
 
   /**
