@@ -70,6 +70,9 @@ public final class NerStreamsApp implements AutoCloseable {
     // and on the global thread too, where it logs and skips: an unexpected error in the control topic's
     // applier then costs that record, not the whole application
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // the partition assignor reads the streams settings back from the main consumer's, and warns
+    // about this one at every start unless it is there too
+    p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
     p.put(DeadLetterExceptionHandler.DEAD_LETTER_TOPIC, config.topics().deadLetter());
     p.put(DeadLetterExceptionHandler.DEAD_LETTER_SERIALIZER, serdes.deadLetter().serializer());
     p.put(DeadLetterExceptionHandler.DEAD_LETTERS, deadLetters);
