@@ -19,6 +19,7 @@ import io.cpner.stream.control.AcceptedPrefixLog;
 import io.cpner.stream.control.PrefixStatusProducer;
 import io.cpner.stream.control.PrefixUpdateStatus;
 import io.cpner.stream.control.PrefixUpdateVerifier;
+import io.cpner.stream.documents.InputSpec;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.ObservabilityServer;
 import io.cpner.stream.observability.RecentResults;
@@ -124,7 +125,7 @@ public final class NerProcessor implements AutoCloseable {
   private static void resolveSchemas(SchemaRegistry registry, ProcessorConfig config) {
     RetryBackoff backoff = RetryBackoff.forRegistry();
     ProcessorConfig.Topics topics = config.topics();
-    if (registry.autoRegister()) {
+    if (registry.autoRegister() && config.input().format() == InputSpec.Format.DOCUMENT) {
       String subject = TopicNameStrategy.subject(topics.input(), false);
       try {
         int id = SchemaIdWait.idOf(registry, subject, Document.getClassSchema(), backoff);

@@ -12,6 +12,7 @@ import io.cpner.stream.control.PrefixUpdateStatus;
 import io.cpner.stream.control.PrefixUpdateStatusSink;
 import io.cpner.stream.control.PrefixUpdateVerifier;
 import io.cpner.stream.documents.BatchingInferenceProcessor;
+import io.cpner.stream.documents.DocumentReader;
 import io.cpner.stream.documents.DocumentRouter;
 import io.cpner.stream.documents.InternalAvroSerde;
 import io.cpner.stream.observability.NerMetrics;
@@ -76,7 +77,7 @@ public final class NerTopology {
         config.topics().input());
     // 2. Decode, validate, resolve the domain's prefix.
     topology.addProcessor(ROUTER,
-        () -> new DocumentRouter(serdes.document().deserializer(), runtime.prefixes(), runtime.tagger(), config.admission(),
+        () -> new DocumentRouter(DocumentReader.of(config.input(), serdes.document().deserializer()), runtime.prefixes(), runtime.tagger(), config.admission(),
             config.topics().input(), runtime.metrics(), runtime.wallClockMs(), BATCHING, DEAD_LETTER_SINK), SOURCE);
     //    Records whose writer schema the registry could not be asked about wait here (changelogged) to be read again.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DocumentRouter.PARKED_STORE),

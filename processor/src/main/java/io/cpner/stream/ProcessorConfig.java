@@ -42,6 +42,7 @@ import io.cpner.registry.RegistryConfig;
 import io.cpner.stream.control.UpdatePolicy;
 import io.cpner.stream.documents.AdmissionPolicy;
 import io.cpner.stream.documents.BatchPolicy;
+import io.cpner.stream.documents.InputSpec;
 import io.cpner.stream.documents.UnknownDomainPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -78,6 +79,7 @@ public final class ProcessorConfig extends AbstractConfig {
   private final Topics topics;
   private final BatchPolicy batching;
   private final AdmissionPolicy admission;
+  private final InputSpec input;
   private final Inference inference;
   private final UpdatePolicy control;
   private final DeliveryGuarantee guarantee;
@@ -106,6 +108,7 @@ public final class ProcessorConfig extends AbstractConfig {
         getString(CONTROL_TOPIC), getString(STATUS_TOPIC), getString(ACCEPTED_TOPIC));
     this.batching = new BatchPolicy(getInt(BATCH_MAX_DOCUMENTS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_DELAY_MS));
     this.admission = new AdmissionPolicy(getInt(DOCUMENT_MAX_CHARS), policy, fallback);
+    this.input = parseInput();
     this.inference = new Inference(getString(PLM), Path.of(getString(PLM_CACHE_DIR)), backend, precision, getInt(INFERENCE_THREADS));
     this.control = new UpdatePolicy(trustedKeys, allowUnsigned, getInt(UPDATE_MAX_BYTES));
     this.guarantee = DeliveryGuarantee.valueOf(getString(GUARANTEE).toUpperCase(java.util.Locale.ROOT));
@@ -197,6 +200,31 @@ public final class ProcessorConfig extends AbstractConfig {
 
   public AdmissionPolicy admission() {
     return admission;
+  }
+
+  /** What the input records are and where id, text and domain sit in them. */
+  public InputSpec input() {
+    return input;
+  }
+
+  private InputSpec parseInput() {
+    InputSpec.Format format = InputSpec.Format.valueOf(getString(ProcessorSettings.INPUT_FORMAT));
+    if (format == InputSpec.Format.DOCUMENT) {
+      return InputSpec.DOCUMENTS;
+    }
+    InputSpec.DomainSource domain;
+    try {
+      domain = InputSpec.domainSource(getString(ProcessorSettings.INPUT_DOMAIN));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ProcessorSettings.INPUT_DOMAIN, getString(ProcessorSettings.INPUT_DOMAIN), e.getMessage());
+    }
+    try {
+      return new InputSpec(format, getString(ProcessorSettings.INPUT_ID_FIELD).trim(),
+          getString(ProcessorSettings.INPUT_TEXT_FIELD).trim(), domain);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ProcessorSettings.INPUT_FORMAT, format.name(), e.getMessage() + " ("
+          + ProcessorSettings.INPUT_TEXT_FIELD + ", " + ProcessorSettings.INPUT_DOMAIN + ")");
+    }
   }
 
   public Inference inference() {

@@ -36,6 +36,10 @@ public final class ProcessorSettings {
   public static final String BATCH_MAX_TOKENS = "batch.max.tokens";
   public static final String BATCH_MAX_DELAY_MS = "batch.max.delay.ms";
   public static final String DOCUMENT_MAX_CHARS = "document.max.chars";
+  public static final String INPUT_FORMAT = "input.format";
+  public static final String INPUT_ID_FIELD = "input.id.field";
+  public static final String INPUT_TEXT_FIELD = "input.text.field";
+  public static final String INPUT_DOMAIN = "input.domain";
   public static final String UNKNOWN_DOMAIN_POLICY = "unknown.domain.policy";
   public static final String FALLBACK_DOMAIN = "fallback.domain";
   public static final String STREAM_THREADS = "num.stream.threads";
@@ -91,6 +95,14 @@ public final class ProcessorSettings {
           "A batch runs when its oldest document has waited this long (wall clock).")
       .define(DOCUMENT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
           "Longer texts go to the dead-letter topic (TEXT_TOO_LONG).")
+      .define(INPUT_FORMAT, Type.STRING, "DOCUMENT", ValidString.in("DOCUMENT", "JSON", "TEXT"), Importance.HIGH,
+          "What input records are: DOCUMENT (the Document Avro record, schema-registry wire format), JSON (a UTF-8 JSON object; fields below) or TEXT (the value is the UTF-8 text, the key its id).")
+      .define(INPUT_ID_FIELD, Type.STRING, "", Importance.MEDIUM,
+          "JSON: dotted path of the document id (e.g. meta.id); empty: the record key.")
+      .define(INPUT_TEXT_FIELD, Type.STRING, "text", Importance.MEDIUM,
+          "JSON: dotted path of the text to tag (e.g. body.text).")
+      .define(INPUT_DOMAIN, Type.STRING, "field:domain", Importance.MEDIUM,
+          "JSON and TEXT: where the domain comes from: field:<path> (JSON), header:<name> or fixed:<domain>.")
       .define(UNKNOWN_DOMAIN_POLICY, Type.STRING, "DEAD_LETTER", ValidString.in("DEAD_LETTER", "FALLBACK"), Importance.MEDIUM,
           "Documents of a domain without a prefix: DEAD_LETTER, or FALLBACK to fallback.domain's prefix.")
       .define(FALLBACK_DOMAIN, Type.STRING, "", Importance.LOW,

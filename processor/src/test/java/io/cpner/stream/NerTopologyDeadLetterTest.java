@@ -155,7 +155,7 @@ class NerTopologyDeadLetterTest extends TopologyTestBase {
       List<TestRecord<byte[], DeadLetter>> letters = t.deadLetters.readRecordsToList();
       assertEquals(8, letters.size());
       DeadLetter undecodable = letters.get(0).value();
-      assertTrue(undecodable.getDetail().startsWith("cannot decode a Document: "), undecodable.getDetail());
+      assertTrue(undecodable.getDetail().startsWith("cannot read a document: "), undecodable.getDetail());
       assertDeadLetter(deadLetter(DeadLetterReason.UNDECODABLE, undecodable.getDetail(), 0, utf8("d0"), garbage, T0),
           letters.get(0));
       assertDeadLetter(deadLetter(DeadLetterReason.NULL_VALUE, "record has no value", 1, utf8("d1"), null, T0 + 1),

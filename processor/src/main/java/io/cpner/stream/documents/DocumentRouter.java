@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -50,7 +50,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   static final Duration PARKED_CHECK_INTERVAL = Duration.ofMillis(100);
   private static final Logger LOG = LoggerFactory.getLogger(DocumentRouter.class);
 
-  private final Deserializer<Document> deserializer;
+  private final DocumentReader reader;
   private final DocumentValidator validator;
   private final PrefixRegistry prefixes;
   private final DocumentTagger tagger;
@@ -69,13 +69,13 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   private long retryParkedAtMs;
 
   /** One input record as received: its bytes, timestamp and where it came from. */
-  private record Input(byte[] key, byte[] value, long timestampMs, String topic, int partition, long offset) {
+  private record Input(byte[] key, byte[] value, Headers headers, long timestampMs, String topic, int partition, long offset) {
     String coordinates() {
       return topic + "-" + partition + "@" + offset;
     }
   }
 
-  public DocumentRouter(Deserializer<Document> deserializer, PrefixRegistry prefixes, DocumentTagger tagger,
+  public DocumentRouter(DocumentReader reader, PrefixRegistry prefixes, DocumentTagger tagger,
       AdmissionPolicy admission, String inputTopic, NerMetrics metrics, LongSupplier wallClockMs, String batchingNode,
       String deadLetterNode) {
     this.wallClockMs = wallClockMs;
@@ -83,7 +83,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
     this.deadLetterNode = deadLetterNode;
     this.metrics = metrics;
     this.deadLetters = new DeadLetters(metrics);
-    this.deserializer = deserializer;
+    this.reader = reader;
     this.validator = new DocumentValidator(admission.documentMaxChars());
     this.prefixes = prefixes;
     this.tagger = tagger;
@@ -105,7 +105,8 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   @Override
   public void process(Record<byte[], byte[]> record) {
     RecordMetadata source = context.recordMetadata().orElse(null);
-    Input input = new Input(record.key(), record.value(), record.timestamp(), source == null ? inputTopic : source.topic(),
+    Input input = new Input(record.key(), record.value(), record.headers(), record.timestamp(),
+        source == null ? inputTopic : source.topic(),
         source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
     Optional<Document> decoded;
     try {
@@ -127,11 +128,11 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
       return Optional.empty();
     }
     try {
-      return Optional.of(deserializer.deserialize(input.topic(), input.value()));
+      return Optional.of(reader.read(input.topic(), input.headers(), input.key(), input.value()));
     } catch (RegistryUnavailableException e) {
       throw e;
     } catch (RuntimeException e) {
-      deadLetter(input, DeadLetterReason.UNDECODABLE, "cannot decode a Document: " + e.getMessage());
+      deadLetter(input, DeadLetterReason.UNDECODABLE, "cannot read a document: " + e.getMessage());
       return Optional.empty();
     }
   }
@@ -241,7 +242,8 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   private Input input(ParkedRecord r) {
-    return new Input(r.getKey() == null ? null : bytes(r.getKey()), bytes(r.getValue()), r.getTimestampMs(), inputTopic,
+    // only Document records are parked (they alone need the registry), and they carry their own domain: no headers
+    return new Input(r.getKey() == null ? null : bytes(r.getKey()), bytes(r.getValue()), null, r.getTimestampMs(), inputTopic,
         r.getSourcePartition(), r.getSourceOffset());
   }
 

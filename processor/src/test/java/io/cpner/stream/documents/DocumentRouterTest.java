@@ -184,7 +184,7 @@ class DocumentRouterTest {
   }
 
   private DocumentRouter router(AvroSerde<Document> serde, NerMetrics metrics, AdmissionPolicy admission) {
-    DocumentRouter router = new DocumentRouter(serde.deserializer(), prefixes, new StageFixtures.RuleTagger(), admission,
+    DocumentRouter router = new DocumentRouter(DocumentReader.of(InputSpec.DOCUMENTS, serde.deserializer()), prefixes, new StageFixtures.RuleTagger(), admission,
         "documents", metrics, context::currentSystemTimeMs, "batch", "dead");
     router.init(context);
     return router;
