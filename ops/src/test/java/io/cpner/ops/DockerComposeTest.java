@@ -2,6 +2,7 @@ package io.cpner.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cpner.stream.ProcessorConfig;
 import java.io.Reader;
@@ -32,6 +33,16 @@ class DockerComposeTest {
       Map<String, Object> compose = new Yaml().load(in);
       services = (Map<String, Map<String, Object>>) compose.get("services");
     }
+  }
+
+  @Test
+  void shouldBeAValidComposeFileForDockerComposeItself() throws Exception {
+    Path dockerCompose = Path.of("/usr/bin/docker-compose");
+    assumeTrue(Files.isExecutable(dockerCompose), "Debian's docker-compose is not installed (.ci/run installs it)");
+    Process check = new ProcessBuilder(dockerCompose.toString(), "-f", "docker-compose.yml", "config", "--quiet")
+        .directory(ROOT.toFile()).redirectErrorStream(true).start();
+    String output = new String(check.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, check.waitFor(), "docker-compose config: " + output);
   }
 
   @Test
