@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,11 +35,16 @@ import picocli.CommandLine.Option;
  * {@code cpner demo}: everything in one process, no docker. An in-process single-node KRaft broker
  * and schema registry, the shipped prefixes signed with a throwaway key and published to the control
  * topic, the processor (trusting that key alone), sample traffic across all domains (and a few bad
- * records), a re-fused prefix published mid-stream, and a summary at the end.
+ * records), a re-fused prefix published mid-stream, and a summary at the end; with
+ * {@code --keep-running}, then a sandbox that stays up until Ctrl-C.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run broker, schema registry, processor and sample traffic in-process; show results live.")
 public final class DemoCommand implements Callable<Integer> {
+  /** Counted down by the JVM's shutdown (Ctrl-C, SIGTERM) to end a sandbox; the hook then waits for the close. */
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final CountDownLatch closed = new CountDownLatch(1);
+
   @Mixin PlmOption plmOption;
 
   @Option(names = "--prefixes", description = "Shipped prefixes (default: prefixes/<plm>).")
@@ -55,8 +62,34 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--timeout-s", defaultValue = "180", description = "Give up waiting for results after this long.")
   int timeoutSeconds;
 
+  @Option(names = "--keep-running", description = "After the summary, leave the broker, registry and processor up, print "
+      + "their addresses, and stop cleanly on Ctrl-C: a sandbox to point your own clients at.")
+  boolean keepRunning;
+
   @Override
   public Integer call() throws Exception {
+    try {
+      return run();
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  /** Blocks until Ctrl-C; the shutdown hook then waits (up to a minute) while everything closes. */
+  private void awaitCtrlC() throws InterruptedException {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "cpner-sandbox-stop"));
+    stop.await();
+    System.out.println("== stopping: processor, registry, broker");
+  }
+
+  private Integer run() throws Exception {
     // the demo prints every dead letter itself; keep the processor's own warnings for real runs
     System.setProperty("org.slf4j.simpleLogger.log.io.cpner.stream", "error");
     DemoConsole console = new DemoConsole(System.out, System.console() != null);
@@ -115,6 +148,11 @@ public final class DemoCommand implements Callable<Integer> {
             sent += traffic.sendDocuments(all.subList(half, all.size()), rate);
             traffic.awaitOutputs(sent, timeoutSeconds, console);
             console.summary(traffic.stats());
+            if (keepRunning) {
+              console.sandbox(kafka.bootstrapServers(), registry.url(), processor.httpPort(), config,
+                  settings.get(ProcessorSettings.TRUSTED_KEYS));
+              awaitCtrlC();
+            }
             return traffic.stats().lost() == 0 ? 0 : 1;
           }
         }

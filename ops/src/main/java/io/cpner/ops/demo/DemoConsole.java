@@ -3,6 +3,7 @@ package io.cpner.ops.demo;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.EntitySpan;
 import io.cpner.avro.NerResult;
+import io.cpner.stream.ProcessorConfig;
 import java.io.PrintStream;
 
 /** Prints the demo readably: steps, each result with its entities highlighted in the text, a summary. */
@@ -31,6 +32,22 @@ public final class DemoConsole {
   synchronized void deadLetter(DeadLetter d) {
     out.println(paint(YELLOW, String.format("dead letter    %-14s %s (%s-%d@%d)", d.getReason(), d.getDetail(),
         d.getSourceTopic(), d.getSourcePartition(), d.getSourceOffset())));
+  }
+
+  /** Where a sandbox's parts listen, and how to use them, once the demo is done. */
+  void sandbox(String bootstrapServers, String registryUrl, int httpPort, ProcessorConfig config, String trustedKeysFile) {
+    step("sandbox: broker, schema registry and processor stay up until Ctrl-C");
+    out.printf("bootstrap.servers     %s%n", bootstrapServers);
+    out.printf("schema.registry.url   %s%n", registryUrl);
+    out.printf("processor             http://127.0.0.1:%d/ (live page), /metrics, /ready%n", httpPort);
+    ProcessorConfig.Topics t = config.topics();
+    out.printf("topics                %s (Document records) -> %s; dead letters %s; control %s%n", t.input(), t.output(),
+        t.deadLetter(), t.control());
+    out.println("a second processor on your own JSON topic (README, Use it on your topics):");
+    out.printf("  CPNER_BOOTSTRAP_SERVERS=%s CPNER_SCHEMA_REGISTRY_URL=%s CPNER_APPLICATION_ID=my-json \\%n", bootstrapServers,
+        registryUrl);
+    out.printf("  CPNER_TOPIC_INPUT=my-events CPNER_INPUT_FORMAT=JSON CPNER_INPUT_DOMAIN=header:x-domain \\%n");
+    out.printf("  CPNER_PREFIX_UPDATES_TRUSTED_KEYS=%s cpner run%n", trustedKeysFile);
   }
 
   void summary(DemoStats s) {
