@@ -117,6 +117,37 @@ final class ScenarioRun implements AutoCloseable {
     return p;
   }
 
+  /**
+   * Starts a processor on a free HTTP port of its own and returns, with it, the seconds from now
+   * until its {@code /ready} answered 200 (RUNNING, PLM loaded, a prefix installed).
+   */
+  double startProcessorAndTimeReady(String instance, Map<String, String> overrides) {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("no free port for the processor's HTTP server", e);
+    }
+    Map<String, String> settings = new HashMap<>(overrides);
+    settings.put(ProcessorSettings.HTTP_PORT, String.valueOf(port));
+    long started = System.nanoTime();
+    startProcessor(instance, settings);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + port + "/ready");
+    await("processor " + instance + " answers /ready with 200", () -> {
+      try {
+        return http.send(java.net.http.HttpRequest.newBuilder(ready).timeout(java.time.Duration.ofSeconds(2)).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      } catch (java.io.IOException e) {
+        return false; // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    });
+    return (System.nanoTime() - started) / 1e9;
+  }
+
   /** Publishes version {@code version} of the suite's prefix, signed, to the control topic and waits for the acknowledgement. */
   void publishPrefix(long version) {
     publishPrefixAsync(version).join();
