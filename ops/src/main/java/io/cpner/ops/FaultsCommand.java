@@ -36,17 +36,22 @@ final class FaultsCommand implements Callable<Integer> {
   @Option(names = "--keep-work-dir", description = "Keep processor configs, state and logs even when every scenario passes.")
   boolean keepWorkDirectory;
 
+  @Option(names = "--plm", defaultValue = PlmLoader.MINILM, description = "The PLM the processors run (default ${DEFAULT-VALUE},"
+      + " which starts in seconds; " + PlmLoader.BERT_BASE_CASED + " for the product's default). The suite's prefix is a rule"
+      + " prefix built for it: it tests delivery and timing, not accuracy.")
+  String plmName;
+
   @Override
   public Integer call() throws Exception {
     List<Fault> faults = scenarios == null || scenarios.isEmpty() ? Arrays.asList(Fault.values()) : scenarios;
     PlmIdentity plm;
-    try (Plm loaded = PlmLoader.loadBundled()) {
-      plm = loaded.identity(); // the processors run the bundled MiniLM; the suite's prefix is built for it
+    try (Plm loaded = PlmLoader.load(plmName, PlmLoader.defaultCacheDir())) {
+      plm = loaded.identity(); // the processors run this PLM; the suite's prefix is built for it
     }
     List<ScenarioReport> reports = new ArrayList<>();
     boolean allPassed = true;
     try (FaultSuite suite = FaultSuite.start(plm, new FaultSuite.Options(documentsPerSecond, Duration.ofSeconds(timeoutSeconds),
-        keepWorkDirectory))) {
+        keepWorkDirectory, plmName))) {
       System.out.print(ScenarioReport.header());
       for (Fault fault : faults) {
         try {

@@ -43,8 +43,14 @@ public final class FaultSuite implements AutoCloseable {
    * @param documentsPerSecond rate of the document stream during a scenario
    * @param timeout the longest any single wait of a scenario may take (processor start-up, recovery, draining)
    * @param keepWorkDirectory keep processor configs, state and logs even when every scenario passed
+   * @param plm the PLM the processors run (the suite's rule prefix is built for it)
    */
-  public record Options(int documentsPerSecond, Duration timeout, boolean keepWorkDirectory) {
+  public record Options(int documentsPerSecond, Duration timeout, boolean keepWorkDirectory, String plm) {
+    /** On the bundled MiniLM, which starts in seconds. */
+    public Options(int documentsPerSecond, Duration timeout, boolean keepWorkDirectory) {
+      this(documentsPerSecond, timeout, keepWorkDirectory, io.cpner.model.loading.PlmLoader.MINILM);
+    }
+
     public Options {
       if (documentsPerSecond < 1) {
         throw new IllegalArgumentException("documentsPerSecond must be >= 1, found " + documentsPerSecond);
@@ -90,7 +96,7 @@ public final class FaultSuite implements AutoCloseable {
   }
 
   /**
-   * Starts a broker and a schema registry of the suite's own. Processors run the bundled MiniLM
+   * Starts a broker and a schema registry of the suite's own. Processors run {@link Options#plm()}
    * ({@link ScenarioRun}), so {@code plm} must be its identity (the suite's prefix is built for it).
    */
   public static FaultSuite start(PlmIdentity plm, Options options) {

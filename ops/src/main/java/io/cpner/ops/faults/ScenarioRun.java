@@ -68,7 +68,7 @@ final class ScenarioRun implements AutoCloseable {
     baseSettings.put(ProcessorSettings.BOOTSTRAP_SERVERS, kafka.bootstrapServers());
     // the suite's prefix is a synthetic rule prefix: it tests delivery, not accuracy, so its child
     // JVMs run the small bundled PLM, which starts in seconds
-    baseSettings.put(ProcessorSettings.PLM, io.cpner.model.loading.PlmLoader.MINILM);
+    baseSettings.put(ProcessorSettings.PLM, suite.options().plm());
     baseSettings.put(ProcessorSettings.REGISTRY_URL, suite.registryUrl());
     baseSettings.put(ProcessorSettings.APPLICATION_ID, "faults-" + name);
     baseSettings.put(ProcessorSettings.INPUT_TOPIC, input);

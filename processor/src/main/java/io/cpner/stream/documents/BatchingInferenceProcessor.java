@@ -36,11 +36,10 @@ import org.slf4j.LoggerFactory;
  * are retried one by one, so one poison document goes to the dead-letter topic and the rest flow.
  *
  * <p>A document of more than {@link #PART_TOKENS} pieces is tagged in parts, cut between sentences
- * ({@link DocumentParts}): each batch takes the next part of the oldest long document, then whole
- * documents, oldest first, then more parts in the room they leave; once only parts are left, a
- * punctuation runs one part and then leaves the thread to new records for as long. So a long document never holds a batch longer than
- * {@code batch.max.tokens} pieces, nor the stream thread for longer than a part when nothing else
- * waits, and documents behind it wait for about one batch, not for all of it.
+ * ({@link DocumentParts}): each batch takes the next part of the oldest long document and then
+ * whole documents, oldest first; once only parts are left, a punctuation runs one part and then
+ * leaves the thread to new records for as long. So a long document adds at most one part's forward
+ * pass to any batch, and documents behind it wait for about one part, not for all of it.
  * Its result (entities in text order, offsets in the whole text) goes out when its last part is done.
  */
 public final class BatchingInferenceProcessor implements Processor<String, BufferedDocument, Object, Object> {
@@ -151,11 +150,10 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   }
 
   /**
-   * The next batch: the oldest long document's next part (so none starves under load), whole
-   * documents in arrival order, then, if any whole document is in it, further parts in its spare
-   * room, within {@code batch.max.documents} requests and {@code batch.max.tokens} pieces (at least
-   * one request). A batch of parts alone is one part: Kafka Streams reads new records only between
-   * punctuations, so a punctuation never holds the thread for longer than one part's forward pass.
+   * The next batch: the oldest long document's next part (so none starves under load), then whole
+   * documents in arrival order, within {@code batch.max.documents} requests and
+   * {@code batch.max.tokens} pieces (at least one request). One part at most: on BERT-base a full
+   * batch of parts takes seconds, and every document that arrives meanwhile would wait for it.
    * A document whose prefix is gone is dead-lettered here.
    */
   private List<Work> nextBatch() {
@@ -175,19 +173,6 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
       if (prefix.isPresent()) {
         batch.add(new Work(doc, prefix.get(), doc.getText(), null, -1));
         sum[0] += doc.getTokens();
-      }
-    }
-    if (batch.stream().allMatch(w -> w.parted() != null)) {
-      return batch; // only parts wait: one at a time, so the stream thread reads records between them
-    }
-    for (BufferedDocument doc : waiting) {
-      if (!buffer.isLong(doc) || !buffer.contains(doc)) {
-        continue;
-      }
-      Optional<LongDocument> parted = longDocument(doc);
-      while (parted.isPresent() && parted.get().hasNext() && batch.size() < batching.maxDocuments()
-          && (batch.isEmpty() || sum[0] + partTokens <= batching.maxTokens())) {
-        addPart(parted.get(), batch, sum);
       }
     }
     return batch;
