@@ -36,7 +36,9 @@ def stats(rs, key):
 
 
 def fmt(s):
-    return "-" if s is None else f'{s["mean"]:.2f} ± {s["sd"]:.2f}'
+    if s is None:
+        return "-"
+    return f'{s["mean"]:.2f} (1 seed)' if s["n"] == 1 else f'{s["mean"]:.2f} ± {s["sd"]:.2f} ({s["n"]} seeds)'
 
 
 manifest = {"note": "devF1: entity-level micro F1 on the CrossNER dev split as the processor serves it (cpner eval; "
