@@ -1,5 +1,9 @@
 package io.cpner.registry;
 
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
 /**
  * Exponential backoff for waiting on a service that did not answer: each {@link #pause()} sleeps
  * twice as long as the one before, from {@code initialMs} up to {@code maxMs}, until
@@ -49,6 +53,26 @@ public final class RetryBackoff {
       Thread.currentThread().interrupt();
     }
     return delayMs;
+  }
+
+  /**
+   * Calls {@code call} until it returns, pausing after each failure that {@code retriable} accepts
+   * and telling {@code onWait} the failure and how long it waited; any other failure, or one after an
+   * interrupt, is thrown. Resets the backoff once the call returns.
+   */
+  public <T> T retry(Supplier<T> call, Predicate<RuntimeException> retriable, BiConsumer<RuntimeException, Long> onWait) {
+    while (true) {
+      try {
+        T result = call.get();
+        reset();
+        return result;
+      } catch (RuntimeException e) {
+        if (!retriable.test(e) || Thread.currentThread().isInterrupted()) {
+          throw e;
+        }
+        onWait.accept(e, pause());
+      }
+    }
   }
 
   /** Failures since the last {@link #reset()}. */

@@ -20,19 +20,9 @@ public final class SchemaIdWait {
    * {@code backoff}; an interrupt ends the wait with the last failure.
    */
   public static int idOf(SchemaRegistry registry, String subject, Schema schema, RetryBackoff backoff) {
-    while (true) {
-      try {
-        int id = registry.schemaId(subject, schema);
-        backoff.reset();
-        return id;
-      } catch (SchemaRegistryException e) {
-        if (!e.isUnavailable() || Thread.currentThread().isInterrupted()) {
-          throw e;
-        }
-        long waitedMs = backoff.pause();
-        LOG.warn("the schema registry did not answer for {} under {}; waited {} ms, trying again (attempt {}): {}",
-            schema.getFullName(), subject, waitedMs, backoff.failures(), e.getMessage());
-      }
-    }
+    return backoff.retry(() -> registry.schemaId(subject, schema),
+        e -> e instanceof SchemaRegistryException failure && failure.isUnavailable(),
+        (e, waitedMs) -> LOG.warn("the schema registry did not answer for {} under {}; waited {} ms, trying again (attempt {}): {}",
+            schema.getFullName(), subject, waitedMs, backoff.failures(), e.getMessage()));
   }
 }

@@ -29,6 +29,25 @@ class RetryBackoffTest {
   }
 
   @Test
+  void shouldRetryWhatItMayUntilItReturnsAndThrowAnythingElse() {
+    RetryBackoff backoff = new RetryBackoff(1, 2);
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<Long> waits = new java.util.ArrayList<>();
+    String result = backoff.retry(() -> {
+      if (calls.incrementAndGet() < 4) {
+        throw new IllegalStateException("no answer");
+      }
+      return "answer";
+    }, e -> e instanceof IllegalStateException, (e, waitedMs) -> waits.add(waitedMs));
+    assertEquals("answer", result);
+    assertEquals(List.of(1L, 2L, 2L), waits);
+    assertEquals(0, backoff.failures(), "reset after the answer");
+    assertEquals("definite", assertThrows(IllegalArgumentException.class, () -> backoff.retry(() -> {
+      throw new IllegalArgumentException("definite");
+    }, e -> e instanceof IllegalStateException, (e, waitedMs) -> { })).getMessage());
+  }
+
+  @Test
   void shouldRefuseABackoffThatCannotGrow() {
     assertEquals("backoff needs 0 < initial <= max, found 0 and 10 ms",
         assertThrows(IllegalArgumentException.class, () -> new RetryBackoff(0, 10)).getMessage());

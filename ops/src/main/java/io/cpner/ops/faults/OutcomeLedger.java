@@ -1,6 +1,7 @@
 package io.cpner.ops.faults;
 
 import io.cpner.avro.NerResult;
+import io.cpner.avro.Timings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +31,7 @@ final class OutcomeLedger implements AutoCloseable {
   private final Map<String, Integer> resultsById = new HashMap<>();
   private final Map<String, Integer> deadLettersById = new HashMap<>();
   private final Map<Long, Integer> resultsByVersion = new TreeMap<>();
-  private final Map<String, Long> latencyMsById = new HashMap<>();
-  private final Map<String, io.cpner.avro.Timings> timingsById = new HashMap<>();
+  private final Map<String, Timings> timingsById = new HashMap<>();
 
   OutcomeLedger(String bootstrapServers, String resultTopic, String deadLetterTopic, Deserializer<NerResult> results) {
     this.consumer = new KafkaConsumer<>(Map.of(
@@ -55,7 +55,6 @@ final class OutcomeLedger implements AutoCloseable {
         resultsById.merge(id, 1, Integer::sum);
         NerResult result = results.deserialize(r.topic(), r.value());
         resultsByVersion.merge(result.getPrefixVersion(), 1, Integer::sum);
-        latencyMsById.put(id, result.getTimings().getEmittedAtMs() - result.getTimings().getInputTimestampMs());
         timingsById.put(id, result.getTimings());
       } else {
         deadLettersById.merge(id, 1, Integer::sum);
@@ -71,18 +70,23 @@ final class OutcomeLedger implements AutoCloseable {
 
   /** Produce-to-result latencies (ms) of the results read whose ids pass {@code ids}, sorted. */
   List<Long> latenciesMs(java.util.function.Predicate<String> ids) {
-    return latencyMsById.entrySet().stream().filter(e -> ids.test(e.getKey())).map(Map.Entry::getValue).sorted().toList();
+    return timingsById.entrySet().stream().filter(e -> ids.test(e.getKey())).map(e -> latencyMs(e.getValue())).sorted().toList();
   }
 
   /** Where the time of the slowest result among {@code ids} went: input to buffered, buffered to emitted, its batch. */
   String slowest(java.util.function.Predicate<String> ids) {
-    return latencyMsById.entrySet().stream().filter(e -> ids.test(e.getKey())).max(Map.Entry.comparingByValue())
+    return timingsById.entrySet().stream().filter(e -> ids.test(e.getKey()))
+        .max(java.util.Comparator.comparingLong(e -> latencyMs(e.getValue())))
         .map(e -> {
-          io.cpner.avro.Timings t = timingsById.get(e.getKey());
+          Timings t = e.getValue();
           return String.format("%s: %d ms to the buffer, %d ms in it, in a batch of %d with a %.0f ms forward", e.getKey(),
               t.getBufferedAtMs() - t.getInputTimestampMs(), t.getEmittedAtMs() - t.getBufferedAtMs(), t.getBatchSize(),
               t.getForwardMs());
         }).orElse("none");
+  }
+
+  private static long latencyMs(Timings t) {
+    return t.getEmittedAtMs() - t.getInputTimestampMs();
   }
 
   int results() {

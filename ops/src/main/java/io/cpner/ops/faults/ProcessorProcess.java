@@ -149,16 +149,7 @@ final class ProcessorProcess {
    * does not say (not Linux, or the process is gone).
    */
   long peakResidentBytes() {
-    try {
-      for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-        }
-      }
-    } catch (java.io.IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
+    return io.cpner.ops.bench.measure.MemoryProbe.statusBytes(String.valueOf(process.pid()), "VmHWM");
   }
 
   long logLinesContaining(String text) {

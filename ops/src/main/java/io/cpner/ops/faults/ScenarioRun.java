@@ -7,6 +7,13 @@ import io.cpner.stream.ProcessorSettings;
 import io.cpner.stream.control.PrefixSignatures;
 import io.cpner.stream.control.PrefixUpdates;
 import io.cpner.testkit.EmbeddedKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,22 +130,22 @@ final class ScenarioRun implements AutoCloseable {
    */
   double startProcessorAndTimeReady(String instance, Map<String, String> overrides) {
     int port;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+    try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("no free port for the processor's HTTP server", e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port for the processor's HTTP server", e);
     }
     Map<String, String> settings = new HashMap<>(overrides);
     settings.put(ProcessorSettings.HTTP_PORT, String.valueOf(port));
     long started = System.nanoTime();
     startProcessor(instance, settings);
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    java.net.URI ready = java.net.URI.create("http://127.0.0.1:" + port + "/ready");
+    HttpClient http = HttpClient.newHttpClient();
+    URI ready = URI.create("http://127.0.0.1:" + port + "/ready");
     await("processor " + instance + " answers /ready with 200", () -> {
       try {
-        return http.send(java.net.http.HttpRequest.newBuilder(ready).timeout(java.time.Duration.ofSeconds(2)).build(),
-            java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-      } catch (java.io.IOException e) {
+        return http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      } catch (IOException e) {
         return false; // not listening yet
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -91,18 +91,9 @@ public final class PrefixUpdateVerifier {
    */
   private PrefixUpdate decodeWaitingForRegistry(byte[] value, String where) {
     RetryBackoff backoff = RetryBackoff.forRegistry();
-    while (true) {
-      try {
-        return deserializer.deserialize(topic, value);
-      } catch (RegistryUnavailableException e) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw e;
-        }
-        long waitedMs = backoff.pause();
-        LOG.warn("the schema registry did not answer; waited {} ms, retrying {} (attempt {}): {}", waitedMs, where,
-            backoff.failures(), e.getMessage());
-      }
-    }
+    return backoff.retry(() -> deserializer.deserialize(topic, value), e -> e instanceof RegistryUnavailableException,
+        (e, waitedMs) -> LOG.warn("the schema registry did not answer; waited {} ms, retrying {} (attempt {}): {}", waitedMs, where,
+            backoff.failures(), e.getMessage()));
   }
 
   /** Empty when the update is signed by a trusted key over exactly what it carries, or unsigned where that is allowed. */

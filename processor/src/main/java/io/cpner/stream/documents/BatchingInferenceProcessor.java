@@ -158,32 +158,30 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
    */
   private List<Work> nextBatch() {
     List<Work> batch = new ArrayList<>();
-    long[] sum = {0};
+    long pieces = 0;
     List<BufferedDocument> waiting = buffer.inArrivalOrder();
-    waiting.stream().filter(buffer::isLong).map(this::longDocument).flatMap(Optional::stream).filter(LongDocument::hasNext)
-        .findFirst().ifPresent(first -> addPart(first, batch, sum));
+    Optional<LongDocument> oldestLong = waiting.stream().filter(buffer::isLong).map(this::longDocument)
+        .flatMap(Optional::stream).filter(LongDocument::hasNext).findFirst();
+    if (oldestLong.isPresent()) {
+      LongDocument parted = oldestLong.get();
+      int part = parted.handOut();
+      batch.add(new Work(parted.document(), parted.prefix(), parted.partText(part), parted, part));
+      pieces += partTokens; // what a part holds at most
+    }
     for (BufferedDocument doc : waiting) {
       if (buffer.isLong(doc) || !buffer.contains(doc)) {
         continue;
       }
-      if (batch.size() == batching.maxDocuments() || (!batch.isEmpty() && sum[0] + doc.getTokens() > batching.maxTokens())) {
+      if (batch.size() == batching.maxDocuments() || (!batch.isEmpty() && pieces + doc.getTokens() > batching.maxTokens())) {
         break;
       }
       Optional<DomainPrefix> prefix = prefixOrDeadLetter(doc);
       if (prefix.isPresent()) {
         batch.add(new Work(doc, prefix.get(), doc.getText(), null, -1));
-        sum[0] += doc.getTokens();
+        pieces += doc.getTokens();
       }
     }
     return batch;
-  }
-
-  private void addPart(LongDocument parted, List<Work> batch, long[] sum) {
-    BufferedDocument doc = parted.document();
-    int part = parted.handOut();
-    String text = parted.partText(part);
-    batch.add(new Work(doc, parted.prefix(), text, parted, part));
-    sum[0] += Math.min(partTokens, tagger.countTokens(text));
   }
 
   /** The long document's state, cut into parts on first use; empty when its prefix is gone (dead-lettered). */

@@ -227,18 +227,10 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   private Optional<Document> decodeWaitingInPlace(Input input, RegistryUnavailableException first) {
     LOG.warn("{} bytes are parked already; {} waits for the schema registry in place: {}", parkedBytes, input.coordinates(),
         first.getMessage());
+    metrics.registryWait();
     RetryBackoff inPlace = RetryBackoff.forRegistry();
-    while (true) {
-      metrics.registryWait();
-      inPlace.pause();
-      try {
-        return decode(input);
-      } catch (RegistryUnavailableException e) {
-        if (Thread.currentThread().isInterrupted()) {
-          throw e;
-        }
-      }
-    }
+    inPlace.pause();
+    return inPlace.retry(() -> decode(input), e -> e instanceof RegistryUnavailableException, (e, waitedMs) -> metrics.registryWait());
   }
 
   private Input input(ParkedRecord r) {

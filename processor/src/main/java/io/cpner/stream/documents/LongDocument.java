@@ -44,11 +44,6 @@ final class LongDocument {
     return handedOut < parts.size();
   }
 
-  /** The index of the next part to hand out. */
-  int next() {
-    return handedOut;
-  }
-
   /** Hands out the next part and returns its index. */
   int handOut() {
     return handedOut++;
@@ -69,10 +64,6 @@ final class LongDocument {
 
   boolean isDone() {
     return done == parts.size();
-  }
-
-  int parts() {
-    return parts.size();
   }
 
   /** Forward time of every batch a part of it ran in. */

@@ -56,13 +56,21 @@ public final class MemoryProbe {
 
   /** VmRSS of this process, or -1 where /proc is not available. */
   public static long residentBytes() {
+    return statusBytes("self", "VmRSS");
+  }
+
+  /**
+   * A size line of {@code /proc/<process>/status} in bytes ({@code field} e.g. VmRSS, VmHWM for the
+   * peak; {@code process} a pid or {@code self}), or -1 where /proc does not say (not Linux, gone).
+   */
+  public static long statusBytes(String process, String field) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmRSS:")) {
+      for (String line : Files.readAllLines(Path.of("/proc", process, "status"))) {
+        if (line.startsWith(field + ":")) {
           return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
         }
       }
-    } catch (IOException e) {
+    } catch (IOException | NumberFormatException e) {
       return -1;
     }
     return -1;
