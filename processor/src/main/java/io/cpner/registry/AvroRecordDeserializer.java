@@ -9,14 +9,14 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificRecord;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Reads a record in the Confluent wire format into a generated Avro class.
+ * Reads a record in the Confluent wire format into a generated Avro class, or, built by
+ * {@link #generic}, into a {@link GenericRecord} of whatever record schema it was written with.
  *
  * <p>The writer schema is fetched from the registry by the id in the record's header (once per
  * id) and resolved to the generated class's schema with Avro schema resolution, so records written
@@ -27,19 +27,31 @@ import org.apache.kafka.common.serialization.Deserializer;
  * is a {@link RegistryUnavailableException} instead, since the record may well be fine. Every length the data declares is checked
  * against the bytes that remain before Avro allocates it ({@link AvroLengthGuard}). Thread-safe.
  */
-public final class AvroRecordDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+public final class AvroRecordDeserializer<T> implements Deserializer<T> {
+  /** The schema records are read as; null: as written (generic records). */
   private final Schema readerSchema;
-  private final SpecificData model;
+  private final GenericData model;
   private final SchemaRegistry client;
   private final ConcurrentMap<Integer, WriterReader<T>> readersByWriterId = new ConcurrentHashMap<>();
 
   /** The writer schema of an id and the reader that resolves it to the generated class. */
   private record WriterReader<T>(Schema writer, DatumReader<T> reader) {}
 
-  public AvroRecordDeserializer(Schema readerSchema, SpecificData model, SchemaRegistry client) {
+  /** Reads records as {@code readerSchema}, into the classes of {@code model} (a SpecificData for generated classes). */
+  public AvroRecordDeserializer(Schema readerSchema, GenericData model, SchemaRegistry client) {
     this.readerSchema = readerSchema;
     this.model = model;
     this.client = client;
+  }
+
+  /** Reads records of any record schema, each as its writer schema says (a user's own topic). */
+  public static AvroRecordDeserializer<GenericRecord> generic(SchemaRegistry client) {
+    return new AvroRecordDeserializer<>(null, GenericData.get(), client);
+  }
+
+  /** What a record reads as, for messages. */
+  private String readAs(Schema writer) {
+    return (readerSchema == null ? writer : readerSchema).getFullName();
   }
 
   @Override
@@ -55,7 +67,7 @@ public final class AvroRecordDeserializer<T extends SpecificRecord> implements D
     } catch (IllegalArgumentException e) {
       throw new SerializationException(
           "Avro decode error on topic " + topic + ": " + payload + " payload bytes are not a "
-              + readerSchema.getFullName() + " written with schema id " + schemaId + ": " + e.getMessage(), e);
+              + readAs(resolved.writer()) + " written with schema id " + schemaId + ": " + e.getMessage(), e);
     }
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE, payload, null);
     T value;
@@ -66,11 +78,11 @@ public final class AvroRecordDeserializer<T extends SpecificRecord> implements D
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(
           "Avro decode error on topic " + topic + ": " + payload + " payload bytes are not a "
-              + readerSchema.getFullName() + " written with schema id " + schemaId + ": " + e, e);
+              + readAs(resolved.writer()) + " written with schema id " + schemaId + ": " + e, e);
     }
     if (!atEnd) {
       throw new SerializationException(
-          "Avro decode error on topic " + topic + ": bytes left over after a " + readerSchema.getFullName()
+          "Avro decode error on topic " + topic + ": bytes left over after " + readAs(resolved.writer())
               + " written with schema id " + schemaId + " (" + payload + " payload bytes)");
     }
     return value;
@@ -82,15 +94,21 @@ public final class AvroRecordDeserializer<T extends SpecificRecord> implements D
       return cached;
     }
     Schema writerSchema = writerSchema(schemaId, topic);
-    SchemaPairCompatibility compatibility =
-        SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+    if (readerSchema == null && writerSchema.getType() != Schema.Type.RECORD) {
+      throw new SerializationException("Record on topic " + topic + " was written with schema id " + schemaId
+          + ", a " + writerSchema.getType().getName() + ", not a record");
+    }
+    Schema reads = readerSchema == null ? writerSchema : readerSchema;
+    SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(reads, writerSchema);
     if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
       throw new SerializationException(
           "Record on topic " + topic + " was written with schema id " + schemaId + " (" + writerSchema.getFullName()
-              + ") that cannot be read as " + readerSchema.getFullName() + ": "
+              + ") that cannot be read as " + reads.getFullName() + ": "
               + compatibility.getResult().getIncompatibilities());
     }
-    WriterReader<T> reader = new WriterReader<>(writerSchema, new SpecificDatumReader<>(writerSchema, readerSchema, model));
+    @SuppressWarnings("unchecked")
+    DatumReader<T> datumReader = (DatumReader<T>) model.createDatumReader(writerSchema, reads);
+    WriterReader<T> reader = new WriterReader<>(writerSchema, datumReader);
     WriterReader<T> previous = readersByWriterId.putIfAbsent(schemaId, reader);
     return previous == null ? reader : previous;
   }

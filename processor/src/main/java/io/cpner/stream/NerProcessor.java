@@ -111,11 +111,6 @@ public final class NerProcessor implements AutoCloseable {
   }
 
   /**
-   * Registers the Document schema under {@code <input>-value} when auto-registration is on, so that
-   * a producer whose client looks the schema up (instead of registering it) finds it. A registry
-   * that cannot be reached now is not fatal: the processor only reads by id.
-   */
-  /**
    * Before anything starts: the ids of every schema the processor writes (results, dead letters,
    * status reports), so that its serializers never need the registry while it runs, and the input
    * schema registered under {@code <input>-value} when auto-registration is on (a Confluent client
@@ -126,12 +121,14 @@ public final class NerProcessor implements AutoCloseable {
     RetryBackoff backoff = RetryBackoff.forRegistry();
     ProcessorConfig.Topics topics = config.topics();
     if (registry.autoRegister() && config.input().format() == InputSpec.Format.DOCUMENT) {
-      String subject = TopicNameStrategy.subject(topics.input(), false);
-      try {
-        int id = SchemaIdWait.idOf(registry, subject, Document.getClassSchema(), backoff);
-        LOG.info("input schema registered under {} (id {})", subject, id);
-      } catch (SchemaRegistryException e) {
-        LOG.warn("could not register the input schema under {}: {}", subject, e.getMessage());
+      for (String input : topics.inputs()) {
+        String subject = TopicNameStrategy.subject(input, false);
+        try {
+          int id = SchemaIdWait.idOf(registry, subject, Document.getClassSchema(), backoff);
+          LOG.info("input schema registered under {} (id {})", subject, id);
+        } catch (SchemaRegistryException e) {
+          LOG.warn("could not register the input schema under {}: {}", subject, e.getMessage());
+        }
       }
     }
     Map<String, Schema> written = new LinkedHashMap<>();

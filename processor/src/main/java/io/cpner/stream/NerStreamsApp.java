@@ -92,8 +92,9 @@ public final class NerStreamsApp implements AutoCloseable {
   }
 
   /**
-   * The input topic's partition count, or 0 when it cannot be read within a few seconds (the topic
-   * does not exist yet, the broker is unreachable): then the configuration stays as it is.
+   * The most partitions of any input topic (Kafka Streams makes that many tasks), or 0 when they
+   * cannot be read within a few seconds (a topic does not exist yet, the broker is unreachable) or
+   * the topics are a pattern: then the configuration stays as it is.
    */
   public static int inputPartitions(ProcessorConfig config) {
     Properties p = new Properties();
@@ -101,11 +102,15 @@ public final class NerStreamsApp implements AutoCloseable {
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
     p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+    List<String> inputs = config.topics().inputs();
+    if (config.topics().inputPattern().isPresent()) {
+      return 0;
+    }
     try (Admin admin = Admin.create(p)) {
-      return admin.describeTopics(List.of(config.topics().input())).allTopicNames().get(5, TimeUnit.SECONDS)
-          .get(config.topics().input()).partitions().size();
+      return admin.describeTopics(inputs).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
+          .mapToInt(t -> t.partitions().size()).max().orElse(0);
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      LOG.warn("could not read the partitions of '{}' ({}); stream threads as configured", config.topics().input(), e.toString());
+      LOG.warn("could not read the partitions of {} ({}); stream threads as configured", inputs, e.toString());
       return 0;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

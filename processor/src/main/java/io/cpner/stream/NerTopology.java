@@ -15,6 +15,7 @@ import io.cpner.stream.documents.BatchingInferenceProcessor;
 import io.cpner.stream.documents.DocumentReader;
 import io.cpner.stream.documents.DocumentRouter;
 import io.cpner.stream.documents.InternalAvroSerde;
+import io.cpner.stream.documents.ParkedKey;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
 import java.util.function.LongSupplier;
@@ -73,15 +74,21 @@ public final class NerTopology {
   public static Topology build(ProcessorConfig config, TopicSerdes serdes, Runtime runtime) {
     Topology topology = new Topology();
     // 1. Raw input bytes, so that undecodable records reach the dead-letter topic with their bytes.
-    topology.addSource(AutoOffsetReset.earliest(), SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-        config.topics().input());
+    ProcessorConfig.Topics topics = config.topics();
+    if (topics.inputPattern().isPresent()) {
+      topology.addSource(AutoOffsetReset.earliest(), SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+          topics.inputPattern().get());
+    } else {
+      topology.addSource(AutoOffsetReset.earliest(), SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+          topics.inputs().toArray(String[]::new));
+    }
     // 2. Decode, validate, resolve the domain's prefix.
     topology.addProcessor(ROUTER,
-        () -> new DocumentRouter(DocumentReader.of(config.input(), serdes.document().deserializer()), runtime.prefixes(), runtime.tagger(), config.admission(),
+        () -> new DocumentRouter(DocumentReader.of(config.input(), serdes.document().deserializer(), serdes.userRecord()), runtime.prefixes(), runtime.tagger(), config.admission(),
             config.topics().input(), runtime.metrics(), runtime.wallClockMs(), BATCHING, DEAD_LETTER_SINK), SOURCE);
     //    Records whose writer schema the registry could not be asked about wait here (changelogged) to be read again.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DocumentRouter.PARKED_STORE),
-        Serdes.Long(), new InternalAvroSerde<>(ParkedRecord.class)).withCachingEnabled(), ROUTER);
+        ParkedKey.serde(), new InternalAvroSerde<>(ParkedRecord.class)).withCachingEnabled(), ROUTER);
     // 3. Buffer in a changelogged store; run mixed-domain batches by size, tokens or delay. The buffer
     //    holds at most a few batches: in memory, with the changelog (restored on start) for durability.
     //    Cached: the changelog is written at each commit, so a document tagged before the commit that

@@ -48,8 +48,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
@@ -65,8 +69,21 @@ import org.apache.kafka.common.config.types.Password;
 public final class ProcessorConfig extends AbstractConfig {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessorConfig.class);
 
-  /** The topics the processor reads and writes. */
-  public record Topics(String input, String output, String deadLetter, String control, String status, String accepted) {}
+  /**
+   * The topics the processor reads and writes: its input topics by name, or every topic matching
+   * {@code inputPattern} when one is set.
+   */
+  public record Topics(List<String> inputs, Optional<Pattern> inputPattern, String output, String deadLetter, String control,
+      String status, String accepted) {
+    public Topics {
+      inputs = List.copyOf(inputs);
+    }
+
+    /** The first input topic named: where the demo and the tools write documents. */
+    public String input() {
+      return inputs.get(0);
+    }
+  }
 
   /** The frozen PLM and the runtime that runs it; {@code configuredThreads} 0 means cores / stream threads. */
   public record Inference(String plm, Path plmCacheDir, EncoderBackend backend, Precision precision, int configuredThreads) {
@@ -104,7 +121,7 @@ public final class ProcessorConfig extends AbstractConfig {
       throw new ConfigException(TRUSTED_KEYS, "", "required unless " + ALLOW_UNSIGNED
           + "=true: prefix updates must be signed by a trusted key");
     }
-    this.topics = new Topics(getString(INPUT_TOPIC), getString(OUTPUT_TOPIC), getString(DEAD_LETTER_TOPIC),
+    this.topics = new Topics(inputTopics(), inputPattern(), getString(OUTPUT_TOPIC), getString(DEAD_LETTER_TOPIC),
         getString(CONTROL_TOPIC), getString(STATUS_TOPIC), getString(ACCEPTED_TOPIC));
     this.batching = new BatchPolicy(getInt(BATCH_MAX_DOCUMENTS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_DELAY_MS));
     this.admission = new AdmissionPolicy(getInt(DOCUMENT_MAX_CHARS), policy, fallback);
@@ -207,6 +224,26 @@ public final class ProcessorConfig extends AbstractConfig {
     return input;
   }
 
+  private List<String> inputTopics() {
+    List<String> names = getList(INPUT_TOPIC).stream().map(String::trim).filter(t -> !t.isEmpty()).distinct().toList();
+    if (names.isEmpty()) {
+      throw new ConfigException(INPUT_TOPIC, getList(INPUT_TOPIC), "name at least one input topic");
+    }
+    return names;
+  }
+
+  private Optional<Pattern> inputPattern() {
+    String regex = getString(ProcessorSettings.INPUT_TOPIC_PATTERN).trim();
+    if (regex.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Pattern.compile(regex));
+    } catch (PatternSyntaxException e) {
+      throw new ConfigException(ProcessorSettings.INPUT_TOPIC_PATTERN, regex, "not a regular expression: " + e.getDescription());
+    }
+  }
+
   private InputSpec parseInput() {
     InputSpec.Format format = InputSpec.Format.valueOf(getString(ProcessorSettings.INPUT_FORMAT));
     if (format == InputSpec.Format.DOCUMENT) {
@@ -217,6 +254,13 @@ public final class ProcessorConfig extends AbstractConfig {
       domain = InputSpec.domainSource(getString(ProcessorSettings.INPUT_DOMAIN));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(ProcessorSettings.INPUT_DOMAIN, getString(ProcessorSettings.INPUT_DOMAIN), e.getMessage());
+    }
+    if (domain instanceof InputSpec.FromTopic t && topics.inputPattern().isEmpty()) {
+      List<String> unmapped = topics.inputs().stream().filter(name -> !t.domains().containsKey(name)).toList();
+      if (!unmapped.isEmpty()) {
+        throw new ConfigException(ProcessorSettings.INPUT_DOMAIN, getString(ProcessorSettings.INPUT_DOMAIN),
+            "no domain for input topics " + unmapped);
+      }
     }
     try {
       return new InputSpec(format, getString(ProcessorSettings.INPUT_ID_FIELD).trim(),

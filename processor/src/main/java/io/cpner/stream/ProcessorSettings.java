@@ -20,6 +20,7 @@ public final class ProcessorSettings {
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String APPLICATION_ID = "application.id";
   public static final String INPUT_TOPIC = "topic.input";
+  public static final String INPUT_TOPIC_PATTERN = "topic.input.pattern";
   public static final String OUTPUT_TOPIC = "topic.output";
   public static final String DEAD_LETTER_TOPIC = "topic.dead.letter";
   public static final String CONTROL_TOPIC = "topic.control";
@@ -61,8 +62,10 @@ public final class ProcessorSettings {
           "Kafka bootstrap servers.")
       .define(APPLICATION_ID, Type.STRING, "cpner-stream", new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Kafka Streams application id: consumer group, prefix of internal topics and transactional ids.")
-      .define(INPUT_TOPIC, Type.STRING, "documents", new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Topic of Document records (Avro, schema-registry wire format), keyed by document id.")
+      .define(INPUT_TOPIC, Type.LIST, "documents", new ConfigDef.NonNullValidator(), Importance.HIGH,
+          "Input topics, comma-separated: their records are read as input.format says (by default Document records, keyed by document id).")
+      .define(INPUT_TOPIC_PATTERN, Type.STRING, "", Importance.MEDIUM,
+          "A Java regular expression: read every topic whose whole name matches it, now or later, instead of topic.input.")
       .define(OUTPUT_TOPIC, Type.STRING, "entities", new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Topic the NerResult of every document goes to, keyed by document id.")
       .define(DEAD_LETTER_TOPIC, Type.STRING, "documents-dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -95,14 +98,14 @@ public final class ProcessorSettings {
           "A batch runs when its oldest document has waited this long (wall clock).")
       .define(DOCUMENT_MAX_CHARS, Type.INT, 100_000, Range.atLeast(1), Importance.MEDIUM,
           "Longer texts go to the dead-letter topic (TEXT_TOO_LONG).")
-      .define(INPUT_FORMAT, Type.STRING, "DOCUMENT", ValidString.in("DOCUMENT", "JSON", "TEXT"), Importance.HIGH,
-          "What input records are: DOCUMENT (the Document Avro record, schema-registry wire format), JSON (a UTF-8 JSON object; fields below) or TEXT (the value is the UTF-8 text, the key its id).")
+      .define(INPUT_FORMAT, Type.STRING, "DOCUMENT", ValidString.in("DOCUMENT", "JSON", "AVRO", "TEXT"), Importance.HIGH,
+          "What input records are: DOCUMENT (the Document Avro record, schema-registry wire format), JSON (a UTF-8 JSON object; fields below), AVRO (an Avro record of any schema, schema-registry wire format; fields below) or TEXT (the value is the UTF-8 text, the key its id).")
       .define(INPUT_ID_FIELD, Type.STRING, "", Importance.MEDIUM,
-          "JSON: dotted path of the document id (e.g. meta.id); empty: the record key.")
+          "JSON and AVRO: dotted path of the document id (e.g. meta.id); empty: the record key.")
       .define(INPUT_TEXT_FIELD, Type.STRING, "text", Importance.MEDIUM,
-          "JSON: dotted path of the text to tag (e.g. body.text).")
+          "JSON and AVRO: dotted path of the text to tag (e.g. body.text).")
       .define(INPUT_DOMAIN, Type.STRING, "field:domain", Importance.MEDIUM,
-          "JSON and TEXT: where the domain comes from: field:<path> (JSON), header:<name> or fixed:<domain>.")
+          "JSON, AVRO and TEXT: where the domain comes from: field:<path> (JSON, AVRO), header:<name>, topic:<topic>=<domain>,... (the input topic) or fixed:<domain>.")
       .define(UNKNOWN_DOMAIN_POLICY, Type.STRING, "DEAD_LETTER", ValidString.in("DEAD_LETTER", "FALLBACK"), Importance.MEDIUM,
           "Documents of a domain without a prefix: DEAD_LETTER, or FALLBACK to fallback.domain's prefix.")
       .define(FALLBACK_DOMAIN, Type.STRING, "", Importance.LOW,

@@ -125,4 +125,27 @@ class ProcessorConfigTest {
     ProcessorConfig three = ProcessorConfig.parse(file(), Map.of("CPNER_NUM_STREAM_THREADS", "3"));
     assertEquals(3, three.forInputPartitions(1).streamThreads());
   }
+
+  @Test
+  void shouldReadSeveralInputTopicsAndMapEachToItsDomain() {
+    ProcessorConfig c = ProcessorConfig.parse(file(), Map.of("CPNER_TOPIC_INPUT", "news-pol, papers", "CPNER_INPUT_FORMAT", "JSON",
+        "CPNER_INPUT_DOMAIN", "topic:news-pol=politics,papers=science"));
+    assertEquals(java.util.List.of("news-pol", "papers"), c.topics().inputs());
+    assertEquals("news-pol", c.topics().input());
+    assertEquals(new io.cpner.stream.documents.InputSpec.FromTopic(Map.of("news-pol", "politics", "papers", "science")),
+        c.input().domain());
+    ConfigException unmapped = assertThrows(ConfigException.class, () -> ProcessorConfig.parse(file(), Map.of(
+        "CPNER_TOPIC_INPUT", "news-pol,papers,blogs", "CPNER_INPUT_FORMAT", "TEXT", "CPNER_INPUT_DOMAIN", "topic:news-pol=politics,papers=science")));
+    assertEquals("Invalid value topic:news-pol=politics,papers=science for configuration input.domain: no domain for input topics [blogs]",
+        unmapped.getMessage());
+  }
+
+  @Test
+  void shouldReadEveryTopicMatchingAPatternAndRefuseABadOne() {
+    ProcessorConfig c = ProcessorConfig.parse(file(), Map.of("CPNER_TOPIC_INPUT_PATTERN", "news-.*", "CPNER_INPUT_FORMAT", "TEXT",
+        "CPNER_INPUT_DOMAIN", "topic:news-pol=politics"));
+    assertTrue(c.topics().inputPattern().orElseThrow().matcher("news-science").matches());
+    ConfigException bad = assertThrows(ConfigException.class, () -> ProcessorConfig.parse(file(), Map.of("CPNER_TOPIC_INPUT_PATTERN", "news-(")));
+    assertEquals("Invalid value news-( for configuration topic.input.pattern: not a regular expression: Unclosed group", bad.getMessage());
+  }
 }

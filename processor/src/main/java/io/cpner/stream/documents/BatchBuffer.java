@@ -2,22 +2,28 @@ package io.cpner.stream.documents;
 
 import io.cpner.avro.BufferedDocument;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The documents waiting for a forward pass, kept in a changelogged key-value store so a crash
- * loses none of them, mirrored in memory in arrival order (key = source partition and offset) with
- * running totals so the flush rules are cheap to check. A document of more than {@code partTokens}
+ * loses none of them (key = source partition, offset and topic: a record read again after a crash
+ * lands on its own earlier copy), mirrored in memory in arrival order (when the router passed it
+ * on, then the store key) with running totals so the flush rules are cheap to check. A document of more than {@code partTokens}
  * pieces is tagged in parts ({@link DocumentParts}), so it counts as one part's pieces towards a
  * full batch, and not as a whole document.
  */
 final class BatchBuffer {
   private final KeyValueStore<String, BufferedDocument> store;
   private final int partTokens;
+  /** By {@link #arrival}. */
   private final TreeMap<String, BufferedDocument> waiting = new TreeMap<>();
+  /** The same documents by store key. */
+  private final Map<String, BufferedDocument> byKey = new HashMap<>();
   private long tokens;
   private int wholeDocuments;
 
@@ -26,14 +32,13 @@ final class BatchBuffer {
     this.store = store;
     this.partTokens = partTokens;
     try (KeyValueIterator<String, BufferedDocument> all = store.all()) {
-      all.forEachRemaining(kv -> add(kv.key, kv.value));
+      all.forEachRemaining(kv -> add(kv.value));
     }
   }
 
   void put(BufferedDocument doc) {
-    String key = key(doc);
-    store.put(key, doc);
-    add(key, doc);
+    store.put(key(doc), doc);
+    add(doc);
   }
 
   int size() {
@@ -62,7 +67,7 @@ final class BatchBuffer {
 
   /** Whether the document still waits (no result or dead letter yet). */
   boolean contains(BufferedDocument doc) {
-    return waiting.containsKey(key(doc));
+    return byKey.containsKey(key(doc));
   }
 
   /** The waiting documents in arrival order. */
@@ -74,18 +79,21 @@ final class BatchBuffer {
   void remove(BufferedDocument done) {
     String key = key(done);
     store.delete(key);
-    BufferedDocument removed = waiting.remove(key);
-    if (removed != null) {
-      count(removed, -1);
-    }
+    forget(byKey.remove(key));
   }
 
-  private void add(String key, BufferedDocument doc) {
-    BufferedDocument previous = waiting.put(key, doc);
-    if (previous != null) {
-      count(previous, -1);
-    }
+  /** Adds a document; one with the same store key (the same record, read again) takes its place. */
+  private void add(BufferedDocument doc) {
+    forget(byKey.put(key(doc), doc));
+    waiting.put(arrival(doc), doc);
     count(doc, 1);
+  }
+
+  private void forget(BufferedDocument doc) {
+    if (doc != null) {
+      waiting.remove(arrival(doc));
+      count(doc, -1);
+    }
   }
 
   private void count(BufferedDocument doc, int sign) {
@@ -93,8 +101,18 @@ final class BatchBuffer {
     wholeDocuments += isLong(doc) ? 0 : sign;
   }
 
-  /** Arrival order within a task: partition, then offset, zero-padded so string order is numeric order. */
+  /**
+   * The store key: partition, then offset, zero-padded so string order is numeric order, then the
+   * topic (absent in values written before there could be several input topics, whose keys were
+   * partition and offset alone).
+   */
   static String key(BufferedDocument doc) {
-    return String.format("%010d-%020d", doc.getSourcePartition(), doc.getSourceOffset());
+    String key = String.format("%010d-%020d", doc.getSourcePartition(), doc.getSourceOffset());
+    return doc.getSourceTopic().isEmpty() ? key : key + "-" + doc.getSourceTopic();
+  }
+
+  /** Arrival order within a task, over all its topics: when the router passed the document on, then the store key. */
+  private static String arrival(BufferedDocument doc) {
+    return String.format("%020d-", doc.getBufferedAtMs()) + key(doc);
   }
 }

@@ -266,7 +266,8 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
 
   private void deadLetter(BufferedDocument doc, DeadLetterReason reason, String detail) {
     byte[] id = doc.getId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    var letter = deadLetters.of(reason, detail, inputTopic, doc.getSourcePartition(),
+    String topic = doc.getSourceTopic().isEmpty() ? inputTopic : doc.getSourceTopic();
+    var letter = deadLetters.of(reason, detail, topic, doc.getSourcePartition(),
         doc.getSourceOffset(), id, null, doc.getInputTimestampMs());
     context.forward(new Record<Object, Object>(id, letter, doc.getInputTimestampMs()), deadLetterNode);
     done(doc);

@@ -4,6 +4,7 @@ import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.Document;
+import io.cpner.avro.ParkedHeader;
 import io.cpner.avro.ParkedRecord;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.prefix.PrefixRegistry;
@@ -18,6 +19,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * in place, holding the partition.
  */
 public final class DocumentRouter implements Processor<byte[], byte[], Object, Object> {
-  /** The state store of records waiting for the schema registry, keyed by source offset. */
+  /** The state store of records waiting for the schema registry, keyed by source offset and topic ({@link ParkedKey}). */
   public static final String PARKED_STORE = "awaiting-registry";
   /** The most input bytes parked at once per partition before the router waits in place. */
   public static final long PARKED_MAX_BYTES = 64L << 20;
@@ -63,7 +65,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   private final LongSupplier wallClockMs;
   private final RetryBackoff registryBackoff = RetryBackoff.forRegistry();
   private ProcessorContext<Object, Object> context;
-  private KeyValueStore<Long, ParkedRecord> parked;
+  private KeyValueStore<ParkedKey, ParkedRecord> parked;
   private long parkedBytes;
   /** When parked records are read again (wall clock, ms). */
   private long retryParkedAtMs;
@@ -96,7 +98,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
     this.context = context;
     this.parked = context.getStateStore(PARKED_STORE);
     parkedBytes = 0;
-    try (KeyValueIterator<Long, ParkedRecord> all = parked.all()) { // records parked before a restart
+    try (KeyValueIterator<ParkedKey, ParkedRecord> all = parked.all()) { // records parked before a restart
       all.forEachRemaining(kv -> parkedBytes += kv.value.getValue().remaining());
     }
     context.schedule(PARKED_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> retryParked());
@@ -166,19 +168,23 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
         .setSourceOffset(input.offset())
         .setInputTimestampMs(input.timestampMs())
         .setBufferedAtMs(wallClockMs.getAsLong())
+        .setSourceTopic(input.topic())
         .build();
     context.forward(new Record<Object, Object>(doc.getId(), buffered, input.timestampMs()), batchingNode);
   }
 
   private void park(Input input, RegistryUnavailableException e) {
     long now = wallClockMs.getAsLong();
-    parked.put(input.offset(), ParkedRecord.newBuilder()
+    parked.put(new ParkedKey(input.offset(), input.topic()), ParkedRecord.newBuilder()
         .setKey(input.key() == null ? null : ByteBuffer.wrap(input.key()))
         .setValue(ByteBuffer.wrap(input.value()))
         .setSourcePartition(input.partition())
         .setSourceOffset(input.offset())
         .setTimestampMs(input.timestampMs())
         .setParkedAtMs(now)
+        .setSourceTopic(input.topic())
+        .setHeaders(input.headers() == null ? List.of() : java.util.Arrays.stream(input.headers().toArray())
+            .map(h -> new ParkedHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value()))).toList())
         .build());
     parkedBytes += input.value().length;
     if (retryParkedAtMs == 0) { // the first one: the registry was answering until now
@@ -195,12 +201,12 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
     if (retryParkedAtMs == 0 || now < retryParkedAtMs) {
       return;
     }
-    List<KeyValue<Long, ParkedRecord>> waiting = new ArrayList<>();
-    try (KeyValueIterator<Long, ParkedRecord> all = parked.all()) {
+    List<KeyValue<ParkedKey, ParkedRecord>> waiting = new ArrayList<>();
+    try (KeyValueIterator<ParkedKey, ParkedRecord> all = parked.all()) {
       all.forEachRemaining(waiting::add);
     }
     int routed = 0;
-    for (KeyValue<Long, ParkedRecord> kv : waiting) {
+    for (KeyValue<ParkedKey, ParkedRecord> kv : waiting) {
       Input input = input(kv.value);
       Optional<Document> decoded;
       try {
@@ -234,9 +240,10 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   private Input input(ParkedRecord r) {
-    // only Document records are parked (they alone need the registry), and they carry their own domain: no headers
-    return new Input(r.getKey() == null ? null : bytes(r.getKey()), bytes(r.getValue()), null, r.getTimestampMs(), inputTopic,
-        r.getSourcePartition(), r.getSourceOffset());
+    RecordHeaders headers = new RecordHeaders();
+    r.getHeaders().forEach(h -> headers.add(h.getKey(), h.getValue() == null ? null : bytes(h.getValue())));
+    return new Input(r.getKey() == null ? null : bytes(r.getKey()), bytes(r.getValue()), headers, r.getTimestampMs(),
+        r.getSourceTopic().isEmpty() ? inputTopic : r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
   }
 
   private static byte[] bytes(ByteBuffer buffer) {

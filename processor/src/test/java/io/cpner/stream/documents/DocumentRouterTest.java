@@ -38,8 +38,8 @@ class DocumentRouterTest {
   void open() {
     prefixes.install(StageFixtures.prefix("news", 1));
     context = new MockProcessorContext<>();
-    KeyValueStore<Long, ParkedRecord> parked = Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(DocumentRouter.PARKED_STORE), Serdes.Long(), new InternalAvroSerde<>(ParkedRecord.class))
+    KeyValueStore<ParkedKey, ParkedRecord> parked = Stores.keyValueStoreBuilder(
+        Stores.inMemoryKeyValueStore(DocumentRouter.PARKED_STORE), ParkedKey.serde(), new InternalAvroSerde<>(ParkedRecord.class))
         .withLoggingDisabled().build();
     parked.init(context.getStateStoreContext(), parked);
     context.addStateStore(parked);
@@ -175,7 +175,7 @@ class DocumentRouterTest {
     context.scheduledPunctuators().get(0).getPunctuator().punctuate(nowMs);
   }
 
-  private KeyValueStore<Long, ParkedRecord> parkedStore() {
+  private KeyValueStore<ParkedKey, ParkedRecord> parkedStore() {
     return context.getStateStore(DocumentRouter.PARKED_STORE);
   }
 
@@ -184,7 +184,7 @@ class DocumentRouterTest {
   }
 
   private DocumentRouter router(AvroSerde<Document> serde, NerMetrics metrics, AdmissionPolicy admission) {
-    DocumentRouter router = new DocumentRouter(DocumentReader.of(InputSpec.DOCUMENTS, serde.deserializer()), prefixes, new StageFixtures.RuleTagger(), admission,
+    DocumentRouter router = new DocumentRouter(DocumentReader.of(InputSpec.DOCUMENTS, serde.deserializer(), null), prefixes, new StageFixtures.RuleTagger(), admission,
         "documents", metrics, context::currentSystemTimeMs, "batch", "dead");
     router.init(context);
     return router;

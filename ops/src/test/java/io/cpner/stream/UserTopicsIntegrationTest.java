@@ -1,0 +1,144 @@
+package io.cpner.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cpner.SharedPlm;
+import io.cpner.TestPrefixes;
+import io.cpner.avro.DeadLetter;
+import io.cpner.avro.DeadLetterReason;
+import io.cpner.avro.NerResult;
+import io.cpner.model.Plm;
+import io.cpner.registry.AvroSerde;
+import io.cpner.registry.ConfluentPython;
+import io.cpner.testkit.EmbeddedSchemaRegistry;
+import io.cpner.testkit.SharedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Users' own topics on a real broker: Avro records of the user's schema, registered and written by
+ * Confluent's Python client, with text and id at nested paths and the domain in a field; and plain
+ * text on two topics whose names say the domain. (The test prefixes tag each capitalised word.)
+ */
+class UserTopicsIntegrationTest {
+  @TempDir Path temp;
+
+  @Test
+  void shouldTagAvroRecordsOfTheUsersSchemaWrittenByConfluentPython() throws Exception {
+    String missing = ConfluentPython.whyMissing();
+    assumeTrue(missing == null, () -> "Confluent Python interop skipped: " + missing);
+    Plm plm = SharedPlm.get();
+    try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
+        EmbeddedSchemaRegistry.Settings.of(SharedKafka.get().bootstrapServers()).withTopic("_schemas-user-avro"))) {
+      // given the processor reading the user's Article records: id at meta.id, text at body.text, domain in section
+      ProcessorConfig config = StreamTestKit.configWithTopics("user-avro", registry.url(), 1, Map.of(
+          ProcessorSettings.INPUT_FORMAT, "AVRO", ProcessorSettings.INPUT_ID_FIELD, "meta.id",
+          ProcessorSettings.INPUT_TEXT_FIELD, "body.text", ProcessorSettings.INPUT_DOMAIN, "field:section"));
+      StreamTestKit.publish(registry.url(), config, TestPrefixes.capitalisedWords(plm, "politics"));
+      Path schema = Files.writeString(temp.resolve("article.avsc"), """
+          {"type": "record", "name": "Article", "namespace": "com.example.news", "fields": [
+            {"name": "meta", "type": {"type": "record", "name": "Meta", "fields": [
+              {"name": "id", "type": "string"}, {"name": "source", "type": "string"}]}},
+            {"name": "section", "type": "string"},
+            {"name": "body", "type": {"type": "record", "name": "Body", "fields": [
+              {"name": "headline", "type": "string"}, {"name": "text", "type": ["null", "string"], "default": null}]}},
+            {"name": "tags", "type": {"type": "array", "items": "string"}}]}""");
+      Path records = Files.writeString(temp.resolve("articles.json"), """
+          [{"meta": {"id": "a-1", "source": "wire"}, "section": "Politics", "tags": ["eu"],
+            "body": {"headline": "Summit", "text": "Angela Merkel met Emmanuel Macron in Paris."}},
+           {"meta": {"id": "a-2", "source": "wire"}, "section": "politics", "tags": [],
+            "body": {"headline": "Visit", "text": "Joe Biden visited Kyiv."}},
+           {"meta": {"id": "a-3", "source": "wire"}, "section": "politics", "tags": [],
+            "body": {"headline": "No body", "text": null}}]""");
+      try (NerProcessor processor = NerProcessor.start(config, plm);
+          KafkaProducer<String, String> producer = new KafkaProducer<>(
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()),
+              new StringSerializer(), new StringSerializer())) {
+        StreamTestKit.awaitPrefixes(processor, Map.of("politics", 1L));
+        // when Python registers the schema and writes three articles, and something else writes JSON there
+        JsonNode produced = ConfluentPython.run(temp, registry.url(), null, null, "produce", "--topic", config.topics().input(),
+            "--schema", schema.toString(), "--records", records.toString());
+        assertEquals(config.topics().input() + "-value", produced.get("latest").get("subject").asText());
+        producer.send(new ProducerRecord<>(config.topics().input(), 0, "json", "{\"text\": \"not Avro\"}")).get();
+
+        // then Python reads the two results back through the registry, with their entities
+        JsonNode read = ConfluentPython.run(temp, registry.url(), null, null, "consume", "--topic", config.topics().output(),
+            "--count", "2");
+        Map<String, List<String>> entities = new TreeMap<>();
+        for (JsonNode record : read.get("records")) {
+          JsonNode value = record.get("value");
+          assertEquals("politics", value.get("domain").asText());
+          List<String> texts = new java.util.ArrayList<>();
+          value.get("entities").forEach(e -> texts.add(e.get("text").asText()));
+          entities.put(value.get("docId").asText(), texts);
+        }
+        assertEquals(Map.of("a-1", List.of("Angela", "Merkel", "Emmanuel", "Macron", "Paris"), "a-2", List.of("Joe", "Biden", "Kyiv")),
+            entities);
+        // and the article without text and the JSON record are dead letters saying why
+        Map<Long, DeadLetterReason> reasons = new TreeMap<>();
+        AvroSerde<DeadLetter> letters = AvroSerde.forClass(DeadLetter.class, StreamTestKit.client(registry.url()), false);
+        for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.topics().deadLetter(), 2)) {
+          DeadLetter letter = letters.deserializer().deserialize(r.topic(), r.value());
+          reasons.put(letter.getSourceOffset(), letter.getReason());
+        }
+        assertEquals(Map.of(2L, DeadLetterReason.EMPTY_TEXT, 3L, DeadLetterReason.UNDECODABLE), reasons);
+      }
+    }
+  }
+
+  @Test
+  void shouldTakeEachDocumentsDomainFromTheTopicItCameFrom() throws Exception {
+    Plm plm = SharedPlm.get();
+    try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
+        EmbeddedSchemaRegistry.Settings.of(SharedKafka.get().bootstrapServers()).withTopic("_schemas-topic-domains"))) {
+      // given two text topics, one per domain, whose records share offsets (and so batch-buffer slots, unless told apart)
+      String politics = "news-politics-td";
+      String science = "news-science-td";
+      SharedKafka.get().createTopic(science, 2, false);
+      ProcessorConfig config = StreamTestKit.configWithTopics("td", registry.url(), 2, Map.of(
+          ProcessorSettings.INPUT_TOPIC, politics + "," + science, ProcessorSettings.INPUT_FORMAT, "TEXT",
+          ProcessorSettings.INPUT_DOMAIN, "topic:" + politics + "=politics," + science + "=science"));
+      StreamTestKit.publish(registry.url(), config, TestPrefixes.capitalisedWords(plm, "politics"),
+          TestPrefixes.capitalisedWords(plm, "science"));
+      try (NerProcessor processor = NerProcessor.start(config, plm);
+          KafkaProducer<String, String> producer = new KafkaProducer<>(
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()),
+              new StringSerializer(), new StringSerializer())) {
+        StreamTestKit.awaitPrefixes(processor, Map.of("politics", 1L, "science", 1L));
+        // when each topic gets six documents, on the same partitions in the same order
+        for (int i = 0; i < 6; i++) {
+          producer.send(new ProducerRecord<>(politics, i % 2, "p-" + i, "Angela Merkel spoke in Berlin.")).get();
+          producer.send(new ProducerRecord<>(science, i % 2, "s-" + i, "Marie Curie worked in Paris.")).get();
+        }
+        // then all twelve have one result each, with the domain of their topic
+        AvroSerde<NerResult> results = AvroSerde.forClass(NerResult.class, StreamTestKit.client(registry.url()), false);
+        Map<String, String> domains = new HashMap<>();
+        Map<String, Integer> counts = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.topics().output(), 12)) {
+          NerResult result = results.deserializer().deserialize(r.topic(), r.value());
+          domains.put(r.key(), result.getDomain());
+          counts.merge(r.key(), 1, Integer::sum);
+          assertEquals(r.key().startsWith("p-") ? List.of("Angela", "Merkel", "Berlin") : List.of("Marie", "Curie", "Paris"),
+              result.getEntities().stream().map(e -> e.getText()).toList(), r.key());
+        }
+        assertEquals(12, counts.size());
+        assertEquals(List.of(1), counts.values().stream().distinct().toList(), "one result per document");
+        domains.forEach((id, domain) -> assertEquals(id.startsWith("p-") ? "politics" : "science", domain, id));
+        assertEquals(0, StreamTestKit.readCommitted(config.topics().deadLetter(), 0).size());
+      }
+    }
+  }
+}
