@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A user's own JSON events on a real broker: the text at a nested path, the id in the record key,
  * the domain in a header. Valid events are tagged; an event that is not JSON, one without its text
- * and one without the header are dead letters with their reason and bytes.
+ * and one without the header are dead letters with their reason and bytes. Enriched, each event
+ * comes back as itself with its entities added.
  */
 class JsonInputIntegrationTest {
   @Test
@@ -79,6 +80,40 @@ class JsonInputIntegrationTest {
         for (String key : bad.keySet()) {
           assertArrayEquals(bad.get(key).getBytes(StandardCharsets.UTF_8), bytes(byKey.get(key).getValue()), key);
         }
+      }
+    }
+  }
+
+  @Test
+  void shouldWriteEachJsonEventBackWithItsEntitiesItsKeyAndItsHeaders() throws Exception {
+    Plm plm = SharedPlm.get();
+    try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
+        EmbeddedSchemaRegistry.Settings.of(SharedKafka.get().bootstrapServers()).withTopic("_schemas-json-enriched"))) {
+      ProcessorConfig config = StreamTestKit.configWithTopics("json-enriched", registry.url(), 1, Map.of(
+          ProcessorSettings.INPUT_FORMAT, "JSON", ProcessorSettings.INPUT_TEXT_FIELD, "body.text",
+          ProcessorSettings.INPUT_DOMAIN, "header:x-domain", ProcessorSettings.OUTPUT_MODE, "ENRICHED",
+          ProcessorSettings.OUTPUT_ENTITIES_FIELD, "ner"));
+      StreamTestKit.publish(registry.url(), config, TestPrefixes.capitalisedWords(plm, "news"));
+      try (NerProcessor processor = NerProcessor.start(config, plm);
+          KafkaProducer<String, String> producer = new KafkaProducer<>(
+              Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()),
+              new StringSerializer(), new StringSerializer())) {
+        StreamTestKit.awaitPrefixes(processor, Map.of("news", 1L));
+        // when an event arrives with a trace header beside its domain
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("x-domain", "news".getBytes(StandardCharsets.UTF_8));
+        headers.add("trace-id", "t-42".getBytes(StandardCharsets.UTF_8));
+        producer.send(new ProducerRecord<>(config.topics().input(), null, "order-9",
+            "{\"body\": {\"text\": \"Alice met Bob.\"}, \"n\": 9}", headers)).get();
+        // then the same event comes out, same key and headers, with the entities and the prefix version added
+        ConsumerRecord<String, byte[]> out = StreamTestKit.readCommitted(config.topics().output(), 1).get(0);
+        assertEquals("order-9", out.key());
+        String value = new String(out.value(), StandardCharsets.UTF_8);
+        assertEquals("{\"body\":{\"text\":\"Alice met Bob.\"},\"n\":9,\"ner\":["
+            + "{\"text\":\"Alice\",\"type\":\"thing\",\"start\":0,\"end\":5,\"score\":0.99},"
+            + "{\"text\":\"Bob\",\"type\":\"thing\",\"start\":10,\"end\":13,\"score\":0.99}],\"prefixVersion\":1}",
+            value.replaceAll("(\"score\":0\\.99)\\d*", "$1"), "scores to two places");
+        assertArrayEquals("t-42".getBytes(StandardCharsets.UTF_8), out.headers().lastHeader("trace-id").value());
       }
     }
   }

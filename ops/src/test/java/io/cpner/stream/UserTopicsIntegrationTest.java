@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Users' own topics on a real broker: Avro records of the user's schema, registered and written by
- * Confluent's Python client, with text and id at nested paths and the domain in a field; and plain
+ * Confluent's Python client, with text and id at nested paths and the domain in a field, written
+ * back enriched and read by the same client; and plain
  * text on two topics whose names say the domain. (The test prefixes tag each capitalised word.)
  */
 class UserTopicsIntegrationTest {
@@ -43,10 +44,12 @@ class UserTopicsIntegrationTest {
     Plm plm = SharedPlm.get();
     try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
         EmbeddedSchemaRegistry.Settings.of(SharedKafka.get().bootstrapServers()).withTopic("_schemas-user-avro"))) {
-      // given the processor reading the user's Article records: id at meta.id, text at body.text, domain in section
+      // given the processor reading the user's Article records (id at meta.id, text at body.text, domain in
+      // section) and writing them back enriched
       ProcessorConfig config = StreamTestKit.configWithTopics("user-avro", registry.url(), 1, Map.of(
           ProcessorSettings.INPUT_FORMAT, "AVRO", ProcessorSettings.INPUT_ID_FIELD, "meta.id",
-          ProcessorSettings.INPUT_TEXT_FIELD, "body.text", ProcessorSettings.INPUT_DOMAIN, "field:section"));
+          ProcessorSettings.INPUT_TEXT_FIELD, "body.text", ProcessorSettings.INPUT_DOMAIN, "field:section",
+          ProcessorSettings.OUTPUT_MODE, "ENRICHED"));
       StreamTestKit.publish(registry.url(), config, TestPrefixes.capitalisedWords(plm, "politics"));
       Path schema = Files.writeString(temp.resolve("article.avsc"), """
           {"type": "record", "name": "Article", "namespace": "com.example.news", "fields": [
@@ -74,17 +77,27 @@ class UserTopicsIntegrationTest {
         assertEquals(config.topics().input() + "-value", produced.get("latest").get("subject").asText());
         producer.send(new ProducerRecord<>(config.topics().input(), 0, "json", "{\"text\": \"not Avro\"}")).get();
 
-        // then Python reads the two results back through the registry, with their entities
+        // then Python reads the two articles back through the registry: its own fields, the entities and the prefix version
         JsonNode read = ConfluentPython.run(temp, registry.url(), null, null, "consume", "--topic", config.topics().output(),
             "--count", "2");
         Map<String, List<String>> entities = new TreeMap<>();
         for (JsonNode record : read.get("records")) {
           JsonNode value = record.get("value");
-          assertEquals("politics", value.get("domain").asText());
+          assertEquals("wire", value.get("meta").get("source").asText());
+          assertEquals(1, value.get("prefixVersion").asInt());
           List<String> texts = new java.util.ArrayList<>();
           value.get("entities").forEach(e -> texts.add(e.get("text").asText()));
-          entities.put(value.get("docId").asText(), texts);
+          entities.put(value.get("meta").get("id").asText(), texts);
         }
+        JsonNode first = read.get("records").get(0).get("value");
+        assertEquals(List.of("Summit", "Angela Merkel met Emmanuel Macron in Paris.", "eu"),
+            List.of(first.get("body").get("headline").asText(), first.get("body").get("text").asText(), first.get("tags").get(0).asText()));
+        JsonNode entity = first.get("entities").get(0);
+        assertEquals(List.of("Angela", "0", "6"),
+            List.of(entity.get("text").asText(), entity.get("start").asText(), entity.get("end").asText()));
+        // under a schema of its own, the input's with the two fields appended, registered under the output subject
+        assertEquals(List.of("meta", "section", "body", "tags", "entities", "prefixVersion"), fieldNames(
+            StreamTestKit.client(registry.url()).schemaById(read.get("records").get(0).get("schema_id").asInt())));
         assertEquals(Map.of("a-1", List.of("Angela", "Merkel", "Emmanuel", "Macron", "Paris"), "a-2", List.of("Joe", "Biden", "Kyiv")),
             entities);
         // and the article without text and the JSON record are dead letters saying why
@@ -97,6 +110,10 @@ class UserTopicsIntegrationTest {
         assertEquals(Map.of(2L, DeadLetterReason.EMPTY_TEXT, 3L, DeadLetterReason.UNDECODABLE), reasons);
       }
     }
+  }
+
+  private static List<String> fieldNames(org.apache.avro.Schema schema) {
+    return schema.getFields().stream().map(org.apache.avro.Schema.Field::name).toList();
   }
 
   @Test

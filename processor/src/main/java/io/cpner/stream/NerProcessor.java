@@ -111,8 +111,8 @@ public final class NerProcessor implements AutoCloseable {
   }
 
   /**
-   * Before anything starts: the ids of every schema the processor writes (results, dead letters,
-   * status reports), so that its serializers never need the registry while it runs, and the input
+   * Before anything starts: the ids of every schema the processor writes (results unless enriched,
+   * dead letters, status reports), so that its serializers never need the registry while it runs, and the input
    * schema registered under {@code <input>-value} when auto-registration is on (a Confluent client
    * that looks it up then finds it). Waits while the registry does not answer; a schema it cannot
    * write with stops the start, naming the subject.
@@ -132,7 +132,9 @@ public final class NerProcessor implements AutoCloseable {
       }
     }
     Map<String, Schema> written = new LinkedHashMap<>();
-    written.put(topics.output(), NerResult.getClassSchema());
+    if (!config.output().enriched()) { // enriched records' schemas derive from each input schema, resolved by the router
+      written.put(topics.output(), NerResult.getClassSchema());
+    }
     written.put(topics.deadLetter(), DeadLetter.getClassSchema());
     written.put(topics.status(), PrefixUpdateStatusRecord.getClassSchema());
     written.forEach((topic, schema) -> {

@@ -14,6 +14,8 @@ import io.cpner.stream.control.PrefixUpdateVerifier;
 import io.cpner.stream.documents.BatchingInferenceProcessor;
 import io.cpner.stream.documents.DocumentReader;
 import io.cpner.stream.documents.DocumentRouter;
+import io.cpner.stream.documents.EnrichedOutput;
+import io.cpner.stream.documents.InputSpec;
 import io.cpner.stream.documents.InternalAvroSerde;
 import io.cpner.stream.documents.ParkedKey;
 import io.cpner.stream.observability.NerMetrics;
@@ -83,9 +85,13 @@ public final class NerTopology {
           topics.inputs().toArray(String[]::new));
     }
     // 2. Decode, validate, resolve the domain's prefix.
+    EnrichedOutput enriched = config.output().enriched() ? new EnrichedOutput(config.output(), serdes.registry()) : null;
+    DocumentRouter.Enrichment enrichment = enriched == null ? null : new DocumentRouter.Enrichment(enriched, topics.output(),
+        config.input().format() == InputSpec.Format.AVRO || config.input().format() == InputSpec.Format.DOCUMENT);
     topology.addProcessor(ROUTER,
-        () -> new DocumentRouter(DocumentReader.of(config.input(), serdes.document().deserializer(), serdes.userRecord()), runtime.prefixes(), runtime.tagger(), config.admission(),
-            config.topics().input(), runtime.metrics(), runtime.wallClockMs(), BATCHING, DEAD_LETTER_SINK), SOURCE);
+        () -> new DocumentRouter(DocumentReader.of(config.input(), serdes.document().deserializer(), serdes.userRecord()),
+            runtime.prefixes(), runtime.tagger(), config.admission(), topics.input(), enrichment, runtime.metrics(),
+            runtime.wallClockMs(), BATCHING, DEAD_LETTER_SINK), SOURCE);
     //    Records whose writer schema the registry could not be asked about wait here (changelogged) to be read again.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DocumentRouter.PARKED_STORE),
         ParkedKey.serde(), new InternalAvroSerde<>(ParkedRecord.class)).withCachingEnabled(), ROUTER);
@@ -94,14 +100,18 @@ public final class NerTopology {
     //    Cached: the changelog is written at each commit, so a document tagged before the commit that
     //    follows its arrival costs a tombstone there, not a copy of its text and then a tombstone.
     topology.addProcessor(BATCHING,
-        () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config.batching(), config.topics().input(),
+        () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config.batching(), topics.input(), enriched,
             runtime.metrics(), runtime.recent(), runtime.wallClockMs(), RESULTS_SINK, DEAD_LETTER_SINK),
         ROUTER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchingInferenceProcessor.STORE),
         Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)).withCachingEnabled(), BATCHING);
-    // 4. One result per document, keyed by document id; every rejection to the dead-letter topic.
-    topology.addSink(RESULTS_SINK, config.topics().output(), new StringSerializer(),
-        serdes.result().serializer(), BATCHING);
+    // 4. One result per document, keyed by document id (enriched: the input record, its key, value
+    //    and headers with the entities added, already encoded); every rejection to the dead-letter topic.
+    if (enriched == null) {
+      topology.addSink(RESULTS_SINK, topics.output(), new StringSerializer(), serdes.result().serializer(), BATCHING);
+    } else {
+      topology.addSink(RESULTS_SINK, topics.output(), new ByteArraySerializer(), new ByteArraySerializer(), BATCHING);
+    }
     topology.addSink(DEAD_LETTER_SINK, config.topics().deadLetter(), new ByteArraySerializer(),
         serdes.deadLetter().serializer(), ROUTER, BATCHING);
     // 5. The control topic, read in full by every instance, installs prefixes as they come: checked

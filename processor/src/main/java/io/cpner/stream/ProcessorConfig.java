@@ -43,6 +43,7 @@ import io.cpner.stream.control.UpdatePolicy;
 import io.cpner.stream.documents.AdmissionPolicy;
 import io.cpner.stream.documents.BatchPolicy;
 import io.cpner.stream.documents.InputSpec;
+import io.cpner.stream.documents.OutputSpec;
 import io.cpner.stream.documents.UnknownDomainPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -97,6 +98,7 @@ public final class ProcessorConfig extends AbstractConfig {
   private final BatchPolicy batching;
   private final AdmissionPolicy admission;
   private final InputSpec input;
+  private final OutputSpec output;
   private final Inference inference;
   private final UpdatePolicy control;
   private final DeliveryGuarantee guarantee;
@@ -126,6 +128,7 @@ public final class ProcessorConfig extends AbstractConfig {
     this.batching = new BatchPolicy(getInt(BATCH_MAX_DOCUMENTS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_DELAY_MS));
     this.admission = new AdmissionPolicy(getInt(DOCUMENT_MAX_CHARS), policy, fallback);
     this.input = parseInput();
+    this.output = parseOutput();
     this.inference = new Inference(getString(PLM), Path.of(getString(PLM_CACHE_DIR)), backend, precision, getInt(INFERENCE_THREADS));
     this.control = new UpdatePolicy(trustedKeys, allowUnsigned, getInt(UPDATE_MAX_BYTES));
     this.guarantee = DeliveryGuarantee.valueOf(getString(GUARANTEE).toUpperCase(java.util.Locale.ROOT));
@@ -222,6 +225,24 @@ public final class ProcessorConfig extends AbstractConfig {
   /** What the input records are and where id, text and domain sit in them. */
   public InputSpec input() {
     return input;
+  }
+
+  /** What is written for each tagged document. */
+  public OutputSpec output() {
+    return output;
+  }
+
+  private OutputSpec parseOutput() {
+    OutputSpec.Mode mode = OutputSpec.Mode.valueOf(getString(ProcessorSettings.OUTPUT_MODE));
+    if (mode == OutputSpec.Mode.ENRICHED && input.format() == InputSpec.Format.TEXT) {
+      throw new ConfigException(ProcessorSettings.OUTPUT_MODE, mode.name(), "text input has no record to enrich: use ENTITIES");
+    }
+    try {
+      return new OutputSpec(mode, getString(ProcessorSettings.OUTPUT_ENTITIES_FIELD).trim(),
+          getString(ProcessorSettings.OUTPUT_VERSION_FIELD).trim());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ProcessorSettings.OUTPUT_VERSION_FIELD, getString(ProcessorSettings.OUTPUT_VERSION_FIELD), e.getMessage());
+    }
   }
 
   private List<String> inputTopics() {

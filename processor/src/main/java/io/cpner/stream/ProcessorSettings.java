@@ -41,6 +41,9 @@ public final class ProcessorSettings {
   public static final String INPUT_ID_FIELD = "input.id.field";
   public static final String INPUT_TEXT_FIELD = "input.text.field";
   public static final String INPUT_DOMAIN = "input.domain";
+  public static final String OUTPUT_MODE = "output.mode";
+  public static final String OUTPUT_ENTITIES_FIELD = "output.entities.field";
+  public static final String OUTPUT_VERSION_FIELD = "output.version.field";
   public static final String UNKNOWN_DOMAIN_POLICY = "unknown.domain.policy";
   public static final String FALLBACK_DOMAIN = "fallback.domain";
   public static final String STREAM_THREADS = "num.stream.threads";
@@ -106,6 +109,12 @@ public final class ProcessorSettings {
           "JSON and AVRO: dotted path of the text to tag (e.g. body.text).")
       .define(INPUT_DOMAIN, Type.STRING, "field:domain", Importance.MEDIUM,
           "JSON, AVRO and TEXT: where the domain comes from: field:<path> (JSON, AVRO), header:<name>, topic:<topic>=<domain>,... (the input topic) or fixed:<domain>.")
+      .define(OUTPUT_MODE, Type.STRING, "ENTITIES", ValidString.in("ENTITIES", "ENRICHED"), Importance.HIGH,
+          "ENTITIES: a NerResult per document (Avro), keyed by document id. ENRICHED: the input record itself, same key and headers, with the entities and the prefix version added (JSON: two keys; Avro: a schema derived from the writer's, registered under <output topic>-value). ENRICHED needs JSON, AVRO or DOCUMENT input.")
+      .define(OUTPUT_ENTITIES_FIELD, Type.STRING, "entities", new ConfigDef.NonEmptyString(), Importance.LOW,
+          "ENRICHED: the field (JSON key) the entities go in: an array of {text, type, start, end, score}.")
+      .define(OUTPUT_VERSION_FIELD, Type.STRING, "prefixVersion", new ConfigDef.NonEmptyString(), Importance.LOW,
+          "ENRICHED: the field the version of the prefix that tagged the record goes in.")
       .define(UNKNOWN_DOMAIN_POLICY, Type.STRING, "DEAD_LETTER", ValidString.in("DEAD_LETTER", "FALLBACK"), Importance.MEDIUM,
           "Documents of a domain without a prefix: DEAD_LETTER, or FALLBACK to fallback.domain's prefix.")
       .define(FALLBACK_DOMAIN, Type.STRING, "", Importance.LOW,

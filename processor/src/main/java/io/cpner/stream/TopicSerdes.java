@@ -15,16 +15,17 @@ import org.apache.kafka.common.serialization.Serde;
 /**
  * The value serdes of the application's topics (schema-registry Avro in the Confluent wire format in
  * production). Keys are plain strings (document id, domain) or, on the dead-letter topic, the input's
- * raw key bytes. {@code userRecord} reads a user's own Avro records ({@code input.format=AVRO}).
+ * raw key bytes. {@code userRecord} reads a user's own Avro records ({@code input.format=AVRO});
+ * {@code registry} is where enriched output's derived schemas are registered.
  */
 public record TopicSerdes(
     Serde<Document> document, Serde<NerResult> result, Serde<DeadLetter> deadLetter, Serde<PrefixUpdate> prefixUpdate,
-    Serde<PrefixUpdateStatusRecord> prefixStatus, Deserializer<GenericRecord> userRecord) {
+    Serde<PrefixUpdateStatusRecord> prefixStatus, Deserializer<GenericRecord> userRecord, SchemaRegistry registry) {
 
   /** Value serdes in the Confluent wire format through the given registry (subjects {@code <topic>-value}). */
   public static TopicSerdes fromRegistry(SchemaRegistry client) {
     return new TopicSerdes(AvroSerde.forClass(Document.class, client, false), AvroSerde.forClass(NerResult.class, client, false),
         AvroSerde.forClass(DeadLetter.class, client, false), AvroSerde.forClass(PrefixUpdate.class, client, false),
-        AvroSerde.forClass(PrefixUpdateStatusRecord.class, client, false), AvroRecordDeserializer.generic(client));
+        AvroSerde.forClass(PrefixUpdateStatusRecord.class, client, false), AvroRecordDeserializer.generic(client), client);
   }
 }

@@ -1,5 +1,7 @@
 package io.cpner.stream.documents;
 
+import static io.cpner.stream.documents.StateRecords.bytes;
+
 import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.EntitySpan;
@@ -59,6 +61,8 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   private final String resultsNode;
   private final String deadLetterNode;
   private final LongSupplier wallClockMs;
+  /** Null unless output.mode=ENRICHED. */
+  private final EnrichedOutput enriched;
   /** Long documents with parts done or handed out, by buffer key. */
   private final Map<String, LongDocument> longDocuments = new HashMap<>();
   private ProcessorContext<Object, Object> context;
@@ -69,9 +73,12 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   /** One request of a batch: a whole document ({@code part} -1) or one part of a long one. */
   private record Work(BufferedDocument doc, DomainPrefix prefix, String text, LongDocument parted, int part) {}
 
+  /** {@code enriched}: null for NerResult output, else what writes the enriched records. */
   public BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, BatchPolicy batching, String inputTopic,
-      NerMetrics metrics, RecentResults recent, LongSupplier wallClockMs, String resultsNode, String deadLetterNode) {
+      EnrichedOutput enriched, NerMetrics metrics, RecentResults recent, LongSupplier wallClockMs, String resultsNode,
+      String deadLetterNode) {
     this.wallClockMs = wallClockMs;
+    this.enriched = enriched;
     this.resultsNode = resultsNode;
     this.deadLetterNode = deadLetterNode;
     this.metrics = metrics;
@@ -248,16 +255,28 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
 
   private void forwardResult(BufferedDocument doc, DomainPrefix prefix, List<Entity> entities, int batchSize, float forwardMs,
       long now) {
-    NerResult result = NerResult.newBuilder()
-        .setDocId(doc.getId())
-        .setDomain(doc.getDomain())
-        .setPrefixDomain(doc.getPrefixDomain())
-        .setPrefixVersion(prefix.version())
-        .setEntities(entities.stream().map(e -> new EntitySpan(e.text(), e.type(), e.start(), e.end(), (float) e.score())).toList())
-        .setModel(tagger.modelId())
-        .setTimings(new Timings(doc.getInputTimestampMs(), doc.getBufferedAtMs(), now, batchSize, forwardMs))
-        .build();
-    context.forward(new Record<Object, Object>(doc.getId(), result, doc.getInputTimestampMs()), resultsNode);
+    List<EntitySpan> spans = entities.stream().map(e -> new EntitySpan(e.text(), e.type(), e.start(), e.end(), (float) e.score())).toList();
+    if (enriched == null) {
+      NerResult result = NerResult.newBuilder()
+          .setDocId(doc.getId())
+          .setDomain(doc.getDomain())
+          .setPrefixDomain(doc.getPrefixDomain())
+          .setPrefixVersion(prefix.version())
+          .setEntities(spans)
+          .setModel(tagger.modelId())
+          .setTimings(new Timings(doc.getInputTimestampMs(), doc.getBufferedAtMs(), now, batchSize, forwardMs))
+          .build();
+      context.forward(new Record<Object, Object>(doc.getId(), result, doc.getInputTimestampMs()), resultsNode);
+    } else if (doc.getSourceValue() == null) { // buffered by an instance that wrote NerResults
+      deadLetter(doc, DeadLetterReason.PROCESSING_ERROR, "buffered before output.mode=ENRICHED: its input record was not kept");
+      return;
+    } else {
+      byte[] source = bytes(doc.getSourceValue());
+      byte[] value = doc.getOutputSchemaId() != 0 ? enriched.avro(source, doc.getOutputSchemaId(), spans, prefix.version())
+          : enriched.json(source, spans, prefix.version());
+      context.forward(new Record<Object, Object>(doc.getSourceKey() == null ? null : bytes(doc.getSourceKey()), value,
+          doc.getInputTimestampMs(), StateRecords.fromState(doc.getHeaders())), resultsNode);
+    }
     metrics.result(doc.getDomain(), now - doc.getInputTimestampMs());
     recent.add(new RecentResults.Item(doc.getId(), doc.getDomain(), prefix.version(), doc.getText(),
         entities.stream().map(e -> new RecentResults.Span(e.text(), e.type(), e.start(), e.end(), (float) e.score())).toList(), now));

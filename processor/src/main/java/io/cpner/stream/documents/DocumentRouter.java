@@ -1,10 +1,11 @@
 package io.cpner.stream.documents;
 
+import static io.cpner.stream.documents.StateRecords.bytes;
+
 import io.cpner.avro.BufferedDocument;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
 import io.cpner.avro.Document;
-import io.cpner.avro.ParkedHeader;
 import io.cpner.avro.ParkedRecord;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.prefix.PrefixRegistry;
@@ -19,7 +20,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -63,12 +63,23 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   private final String batchingNode;
   private final String deadLetterNode;
   private final LongSupplier wallClockMs;
+  /** Null unless output.mode=ENRICHED. */
+  private final Enrichment enrichment;
   private final RetryBackoff registryBackoff = RetryBackoff.forRegistry();
   private ProcessorContext<Object, Object> context;
   private KeyValueStore<ParkedKey, ParkedRecord> parked;
   private long parkedBytes;
   /** When parked records are read again (wall clock, ms). */
   private long retryParkedAtMs;
+
+  /**
+   * {@code output.mode=ENRICHED}: what the router keeps of each record for its enriched output, and
+   * for Avro input the output schema's id under {@code outputTopic}'s subject.
+   */
+  public record Enrichment(EnrichedOutput output, String outputTopic, boolean avroInput) {}
+
+  /** A decoded document, with its enriched output's schema id (0: none). */
+  private record Decoded(Document document, int outputSchemaId) {}
 
   /** One input record as received: its bytes, timestamp and where it came from. */
   private record Input(byte[] key, byte[] value, Headers headers, long timestampMs, String topic, int partition, long offset) {
@@ -78,9 +89,10 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   public DocumentRouter(DocumentReader reader, PrefixRegistry prefixes, DocumentTagger tagger,
-      AdmissionPolicy admission, String inputTopic, NerMetrics metrics, LongSupplier wallClockMs, String batchingNode,
-      String deadLetterNode) {
+      AdmissionPolicy admission, String inputTopic, Enrichment enrichment, NerMetrics metrics, LongSupplier wallClockMs,
+      String batchingNode, String deadLetterNode) {
     this.wallClockMs = wallClockMs;
+    this.enrichment = enrichment;
     this.batchingNode = batchingNode;
     this.deadLetterNode = deadLetterNode;
     this.metrics = metrics;
@@ -110,7 +122,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
     Input input = new Input(record.key(), record.value(), record.headers(), record.timestamp(),
         source == null ? inputTopic : source.topic(),
         source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
-    Optional<Document> decoded;
+    Optional<Decoded> decoded;
     try {
       decoded = decode(input);
     } catch (RegistryUnavailableException e) {
@@ -124,15 +136,21 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   /** The document, or empty when its bytes were dead-lettered; throws when the registry gave no answer. */
-  private Optional<Document> decode(Input input) {
+  private Optional<Decoded> decode(Input input) {
     if (input.value() == null) {
       deadLetter(input, DeadLetterReason.NULL_VALUE, "record has no value");
       return Optional.empty();
     }
     try {
-      return Optional.of(reader.read(input.topic(), input.headers(), input.key(), input.value()));
+      Document doc = reader.read(input.topic(), input.headers(), input.key(), input.value());
+      int outputSchemaId = enrichment != null && enrichment.avroInput()
+          ? enrichment.output().outputSchemaId(input.topic(), input.value(), enrichment.outputTopic()) : 0;
+      return Optional.of(new Decoded(doc, outputSchemaId));
     } catch (RegistryUnavailableException e) {
       throw e;
+    } catch (EnrichedOutput.ConflictException e) {
+      deadLetter(input, DeadLetterReason.PROCESSING_ERROR, "cannot enrich: " + e.getMessage());
+      return Optional.empty();
     } catch (RuntimeException e) {
       deadLetter(input, DeadLetterReason.UNDECODABLE, "cannot read a document: " + e.getMessage());
       return Optional.empty();
@@ -140,12 +158,12 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   /** Validates a decoded document, resolves its prefix and sends it on: to the batching stage or the dead letters. */
-  private void route(Input input, Optional<Document> decoded) {
+  private void route(Input input, Optional<Decoded> decoded) {
     metrics.documentIn();
     if (decoded.isEmpty()) {
       return;
     }
-    Document doc = decoded.get();
+    Document doc = decoded.get().document();
     Optional<DocumentValidator.Rejection> rejection = validator.check(doc);
     if (rejection.isPresent()) {
       deadLetter(input, rejection.get().reason(), rejection.get().detail());
@@ -158,7 +176,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
           + "'" + (admission.unknownDomainPolicy() == UnknownDomainPolicy.FALLBACK ? " nor for the fallback '" + admission.fallbackDomain() + "'" : ""));
       return;
     }
-    BufferedDocument buffered = BufferedDocument.newBuilder()
+    BufferedDocument.Builder buffered = BufferedDocument.newBuilder()
         .setId(doc.getId())
         .setDomain(doc.getDomain())
         .setPrefixDomain(prefixDomain.get())
@@ -168,9 +186,14 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
         .setSourceOffset(input.offset())
         .setInputTimestampMs(input.timestampMs())
         .setBufferedAtMs(wallClockMs.getAsLong())
-        .setSourceTopic(input.topic())
-        .build();
-    context.forward(new Record<Object, Object>(doc.getId(), buffered, input.timestampMs()), batchingNode);
+        .setSourceTopic(input.topic());
+    if (enrichment != null) { // what the enriched output is made of
+      buffered.setSourceKey(input.key() == null ? null : ByteBuffer.wrap(input.key()))
+          .setSourceValue(ByteBuffer.wrap(input.value()))
+          .setHeaders(StateRecords.toState(input.headers()))
+          .setOutputSchemaId(decoded.get().outputSchemaId());
+    }
+    context.forward(new Record<Object, Object>(doc.getId(), buffered.build(), input.timestampMs()), batchingNode);
   }
 
   private void park(Input input, RegistryUnavailableException e) {
@@ -183,8 +206,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
         .setTimestampMs(input.timestampMs())
         .setParkedAtMs(now)
         .setSourceTopic(input.topic())
-        .setHeaders(input.headers() == null ? List.of() : java.util.Arrays.stream(input.headers().toArray())
-            .map(h -> new ParkedHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value()))).toList())
+        .setHeaders(StateRecords.toState(input.headers()))
         .build());
     parkedBytes += input.value().length;
     if (retryParkedAtMs == 0) { // the first one: the registry was answering until now
@@ -208,7 +230,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
     int routed = 0;
     for (KeyValue<ParkedKey, ParkedRecord> kv : waiting) {
       Input input = input(kv.value);
-      Optional<Document> decoded;
+      Optional<Decoded> decoded;
       try {
         decoded = decode(input);
       } catch (RegistryUnavailableException e) {
@@ -230,7 +252,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   /** Over the parking limit: waits for the registry here, holding the partition, until it answers. */
-  private Optional<Document> decodeWaitingInPlace(Input input, RegistryUnavailableException first) {
+  private Optional<Decoded> decodeWaitingInPlace(Input input, RegistryUnavailableException first) {
     LOG.warn("{} bytes are parked already; {} waits for the schema registry in place: {}", parkedBytes, input.coordinates(),
         first.getMessage());
     metrics.registryWait();
@@ -240,17 +262,11 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   private Input input(ParkedRecord r) {
-    RecordHeaders headers = new RecordHeaders();
-    r.getHeaders().forEach(h -> headers.add(h.getKey(), h.getValue() == null ? null : bytes(h.getValue())));
-    return new Input(r.getKey() == null ? null : bytes(r.getKey()), bytes(r.getValue()), headers, r.getTimestampMs(),
+    return new Input(r.getKey() == null ? null : bytes(r.getKey()), bytes(r.getValue()), StateRecords.fromState(r.getHeaders()),
+        r.getTimestampMs(),
         r.getSourceTopic().isEmpty() ? inputTopic : r.getSourceTopic(), r.getSourcePartition(), r.getSourceOffset());
   }
 
-  private static byte[] bytes(ByteBuffer buffer) {
-    byte[] out = new byte[buffer.remaining()];
-    buffer.duplicate().get(out);
-    return out;
-  }
 
   /** The domain whose prefix will tag the document: its own, else the fallback's, if installed. */
   private Optional<String> resolvePrefixDomain(String domain) {

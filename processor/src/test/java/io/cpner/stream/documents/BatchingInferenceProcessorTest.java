@@ -44,7 +44,7 @@ class BatchingInferenceProcessorTest {
         new InternalAvroSerde<>(BufferedDocument.class)).withLoggingDisabled().build();
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
-    stage = new BatchingInferenceProcessor(tagger, prefixes, new BatchPolicy(3, 1_000, 50), "documents", metrics,
+    stage = new BatchingInferenceProcessor(tagger, prefixes, new BatchPolicy(3, 1_000, 50), "documents", null, metrics,
         new RecentResults(10), () -> context.currentSystemTimeMs(), "results", "dead-letters");
     stage.init(context);
   }
@@ -86,7 +86,7 @@ class BatchingInferenceProcessorTest {
         return tagger.modelId();
       }
     };
-    stage = new BatchingInferenceProcessor(slow, prefixes, new BatchPolicy(1, 1_000, 50), "documents", metrics,
+    stage = new BatchingInferenceProcessor(slow, prefixes, new BatchPolicy(1, 1_000, 50), "documents", null, metrics,
         new RecentResults(10), wallClock::get, "results", "dead-letters");
     stage.init(context);
     // when a document is tagged

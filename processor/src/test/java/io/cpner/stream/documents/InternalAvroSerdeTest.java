@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cpner.avro.BufferedDocument;
-import io.cpner.avro.ParkedHeader;
+import io.cpner.avro.RecordHeader;
 import io.cpner.avro.ParkedRecord;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -61,7 +61,7 @@ class InternalAvroSerdeTest {
   void shouldWriteValuesThatNameTheirSchemaAndReadThemBack() {
     ParkedRecord parked = ParkedRecord.newBuilder().setKey(null).setValue(ByteBuffer.wrap(new byte[] {9})).setSourcePartition(1)
         .setSourceOffset(3L).setTimestampMs(4L).setParkedAtMs(5L).setSourceTopic("news")
-        .setHeaders(List.of(new ParkedHeader("x-domain", ByteBuffer.wrap("music".getBytes())))).build();
+        .setHeaders(List.of(new RecordHeader("x-domain", ByteBuffer.wrap("music".getBytes())))).build();
     byte[] bytes = parkedRecords.serializer().serialize("changelog", parked);
     assertArrayEquals(new byte[] {(byte) 0xC3, 0x01}, new byte[] {bytes[0], bytes[1]}, "Avro's single-object marker");
     assertEquals(parked, parkedRecords.deserializer().deserialize("changelog", bytes));
