@@ -47,6 +47,7 @@ public final class DemoConsole {
     out.printf("  CPNER_BOOTSTRAP_SERVERS=%s CPNER_SCHEMA_REGISTRY_URL=%s CPNER_APPLICATION_ID=my-json \\%n", bootstrapServers,
         registryUrl);
     out.printf("  CPNER_TOPIC_INPUT=my-events CPNER_INPUT_FORMAT=JSON CPNER_INPUT_DOMAIN=header:x-domain \\%n");
+    out.printf("  CPNER_OUTPUT_MODE=ENRICHED CPNER_TOPIC_OUTPUT=my-events-tagged CPNER_TOPIC_DEAD_LETTER=my-events-dlq \\%n");
     out.printf("  CPNER_PREFIX_UPDATES_TRUSTED_KEYS=%s cpner run%n", trustedKeysFile);
   }
 
