@@ -7,6 +7,7 @@ import io.cpner.SharedPlm;
 import io.cpner.TestPrefixes;
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.DeadLetterReason;
+import io.cpner.avro.EntityTrend;
 import io.cpner.avro.NerResult;
 import io.cpner.model.Plm;
 import io.cpner.registry.AvroSerde;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * A user's own JSON events on a real broker: the text at a nested path, the id in the record key,
  * the domain in a header. Valid events are tagged; an event that is not JSON, one without its text
  * and one without the header are dead letters with their reason and bytes. Enriched, each event
- * comes back as itself with its entities added.
+ * comes back as itself with its entities added, and the trends feed counts its mentions.
  */
 class JsonInputIntegrationTest {
   @Test
@@ -92,7 +93,7 @@ class JsonInputIntegrationTest {
       ProcessorConfig config = StreamTestKit.configWithTopics("json-enriched", registry.url(), 1, Map.of(
           ProcessorSettings.INPUT_FORMAT, "JSON", ProcessorSettings.INPUT_TEXT_FIELD, "body.text",
           ProcessorSettings.INPUT_DOMAIN, "header:x-domain", ProcessorSettings.OUTPUT_MODE, "ENRICHED",
-          ProcessorSettings.OUTPUT_ENTITIES_FIELD, "ner"));
+          ProcessorSettings.OUTPUT_ENTITIES_FIELD, "ner", ProcessorSettings.TRENDS_WINDOW_MS, "10000"));
       StreamTestKit.publish(registry.url(), config, TestPrefixes.capitalisedWords(plm, "news"));
       try (NerProcessor processor = NerProcessor.start(config, plm);
           KafkaProducer<String, String> producer = new KafkaProducer<>(
@@ -103,7 +104,8 @@ class JsonInputIntegrationTest {
         RecordHeaders headers = new RecordHeaders();
         headers.add("x-domain", "news".getBytes(StandardCharsets.UTF_8));
         headers.add("trace-id", "t-42".getBytes(StandardCharsets.UTF_8));
-        producer.send(new ProducerRecord<>(config.topics().input(), null, "order-9",
+        long t0 = System.currentTimeMillis() / 10_000 * 10_000; // the start of a 10 s window
+        producer.send(new ProducerRecord<>(config.topics().input(), null, t0, "order-9",
             "{\"body\": {\"text\": \"Alice met Bob.\"}, \"n\": 9}", headers)).get();
         // then the same event comes out, same key and headers, with the entities and the prefix version added
         ConsumerRecord<String, byte[]> out = StreamTestKit.readCommitted(config.topics().output(), 1).get(0);
@@ -114,6 +116,18 @@ class JsonInputIntegrationTest {
             + "{\"text\":\"Bob\",\"type\":\"thing\",\"start\":10,\"end\":13,\"score\":0.99}],\"prefixVersion\":1}",
             value.replaceAll("(\"score\":0\\.99)\\d*", "$1"), "scores to two places");
         assertArrayEquals("t-42".getBytes(StandardCharsets.UTF_8), out.headers().lastHeader("trace-id").value());
+
+        // and once an event of the next window arrives, the trends feed counts that window's mentions
+        producer.send(new ProducerRecord<>(config.topics().input(), null, t0 + 10_000, "order-10",
+            "{\"body\": {\"text\": \"Alice met Carol.\"}}", headers)).get();
+        AvroSerde<EntityTrend> trendSerde = AvroSerde.forClass(EntityTrend.class, StreamTestKit.client(registry.url()), false);
+        Map<String, Long> mentions = new java.util.TreeMap<>();
+        for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.topics().trends(), 2)) {
+          EntityTrend trend = trendSerde.deserializer().deserialize(r.topic(), r.value());
+          assertEquals(List.of("news", t0, t0 + 10_000), List.of(r.key(), trend.getWindowStartMs(), trend.getWindowEndMs()));
+          mentions.put(trend.getType() + "/" + trend.getText(), trend.getMentions());
+        }
+        assertEquals(Map.of("thing/alice", 1L, "thing/bob", 1L), mentions);
       }
     }
   }

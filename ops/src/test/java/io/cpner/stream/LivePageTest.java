@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cpner.avro.EntityTrend;
 import io.cpner.stream.observability.ObservabilityServer;
 import io.cpner.stream.observability.RecentResults;
+import io.cpner.stream.trends.TrendBoard;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -38,14 +40,18 @@ class LivePageTest {
     recent.add(new RecentResults.Item("doc-2", "music", 1, "The Beatles recorded Abbey Road.",
         List.of(new RecentResults.Span("The Beatles", "band", 0, 11, 0.9f), new RecentResults.Span("Abbey Road", "album", 21, 31, 0.8f)),
         2L));
+    // and a closed trends window of politics
+    TrendBoard trends = new TrendBoard(10);
+    trends.add(new EntityTrend("politics", "politician", "angela merkel", 7L, 1_764_756_000_000L, 1_764_756_060_000L));
+    trends.add(new EntityTrend("politics", "location", "<berlin>", 3L, 1_764_756_000_000L, 1_764_756_060_000L));
     try (ObservabilityServer server = new ObservabilityServer("127.0.0.1", 0, true, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        () -> new ObservabilityServer.Health(KafkaStreams.State.RUNNING, "plm", Map.of("politics", 2L)), recent)) {
+        () -> new ObservabilityServer.Health(KafkaStreams.State.RUNNING, "plm", Map.of("politics", 2L)), recent, trends)) {
       // when Chromium loads the page and runs its script
       String dom = render("http://127.0.0.1:" + server.port() + "/");
       // then the newest result comes first, with its domain, version and highlighted entities
       assertTrue(dom.contains("2 latest results, newest first"), dom);
-      int music = dom.indexOf("data-domain=\"music\"");
-      int politics = dom.indexOf("data-domain=\"politics\"");
+      int music = dom.indexOf("class=\"doc\" data-domain=\"music\"");
+      int politics = dom.indexOf("class=\"doc\" data-domain=\"politics\"");
       assertTrue(music > 0 && politics > music, "newest (music) first: " + dom);
       assertTrue(dom.contains("<span class=\"domain\">politics</span> prefix v2"), dom);
       assertTrue(dom.matches("(?s).*<mark class=\"entity\" data-type=\"politician\"[^>]*>Angela Merkel<span class=\"type\">politician</span></mark>.*"), dom);
@@ -53,6 +59,10 @@ class LivePageTest {
       assertTrue(dom.matches("(?s).*<mark class=\"entity\" data-type=\"album\"[^>]*>Abbey Road<span class=\"type\">album</span></mark>.*"), dom);
       // and text is shown as text, never as markup
       assertTrue(dom.contains("met &lt;b&gt;Macron&lt;/b&gt;."), dom);
+      // and the trending entities of the closed window, most mentioned first, as text
+      assertTrue(dom.matches("(?s).*<div class=\"trend\" data-domain=\"politics\"[^>]*><span class=\"domain\">politics</span> "
+          + "10:00:00–10:01:00<ol><li><span class=\"entity-text\">angela merkel</span> <span class=\"type\">politician</span> "
+          + "<span class=\"count\">7</span></li><li><span class=\"entity-text\">&lt;berlin&gt;</span>.*"), dom);
       // (the page's own script contains the mark template, so count rendered marks: a type follows data-type)
       assertEquals(3, java.util.regex.Pattern.compile("<mark class=\"entity\" data-type=\"\\w").matcher(dom).results().count());
     }

@@ -54,6 +54,7 @@ final class StreamTestKit {
     m.put(ProcessorSettings.CONTROL_TOPIC, "prefix-updates-" + run);
     m.put(ProcessorSettings.STATUS_TOPIC, "prefix-status-" + run);
     m.put(ProcessorSettings.ACCEPTED_TOPIC, "prefix-accepted-" + run);
+    m.put(ProcessorSettings.TRENDS_TOPIC, "trends-" + run);
     Path state = Files.createTempDirectory("cpner-" + run);
     m.put(ProcessorSettings.STATE_DIR, state.toString());
     m.put(ProcessorSettings.HTTP_PORT, "0");

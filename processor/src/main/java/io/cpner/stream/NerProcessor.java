@@ -2,6 +2,7 @@ package io.cpner.stream;
 
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.Document;
+import io.cpner.avro.EntityTrend;
 import io.cpner.avro.NerResult;
 import io.cpner.avro.PrefixUpdateStatusRecord;
 import io.cpner.inference.EngineOptions;
@@ -23,13 +24,17 @@ import io.cpner.stream.documents.InputSpec;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.ObservabilityServer;
 import io.cpner.stream.observability.RecentResults;
+import io.cpner.stream.trends.TrendBoard;
+import io.cpner.stream.trends.TrendFeed;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.Schema;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +58,7 @@ public final class NerProcessor implements AutoCloseable {
   private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final NerMetrics metrics = new NerMetrics(meters);
   private final RecentResults recent = new RecentResults(200);
+  private final TrendBoard trends = new TrendBoard(10);
   private ObservabilityServer http;
 
   private NerProcessor(ProcessorConfig config, Plm plm, boolean ownsPlm) {
@@ -70,7 +76,7 @@ public final class NerProcessor implements AutoCloseable {
     this.acceptedLog = AcceptedPrefixLog.open(config.bootstrapServers(), config.applicationId() + "-prefix-accepted",
         config.streamsOverrides(), config.topics().accepted());
     NerTopology.Runtime runtime = new NerTopology.Runtime(engine, plm.identity(), prefixes, updateStatus,
-        statusProducer, acceptedLog, instance, metrics, recent, System::currentTimeMillis);
+        statusProducer, acceptedLog, instance, metrics, recent, trends, System::currentTimeMillis);
     try {
       // what this application installed before, whatever compaction left on the control topic since
       int restored = AcceptedPrefixLog.restore(config.bootstrapServers(), config.streamsOverrides(), config.topics().accepted(),
@@ -78,6 +84,12 @@ public final class NerProcessor implements AutoCloseable {
               config.topics().accepted()), prefixes, domain -> { });
       LOG.info("{} prefixes restored from {}", restored, config.topics().accepted());
       metrics.watch(prefixes, updateStatus);
+      if (!config.trendsWindow().isZero()) { // mentions: as many partitions as the input, so the feed scales with it
+        KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(TrendFeed.mentionsTopic(config.applicationId()),
+            Optional.of(Math.max(1, NerStreamsApp.inputPartitions(config))), Optional.empty()), "the mentions topic of the trends feed");
+        KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(config.topics().trends(),
+            Optional.empty(), Optional.empty()), "the trends topic");
+      }
       this.app = new NerStreamsApp(config, serdes, runtime);
       new KafkaStreamsMetrics(app.streams()).bindTo(meters);
       ProcessorConfig.Http http = config.http();
@@ -85,7 +97,7 @@ public final class NerProcessor implements AutoCloseable {
         try {
           this.http = new ObservabilityServer(http.bindAddress(), http.port(), http.livePage(), meters,
               () -> new ObservabilityServer.Health(app.state(), plm.id(), prefixes.versions(),
-                  app.threadFailures().summary()), recent);
+                  app.threadFailures().summary()), recent, trends);
         } catch (java.io.UncheckedIOException e) {
           throw new java.io.UncheckedIOException(e.getMessage() + " (" + ProcessorSettings.HTTP_BIND_ADDRESS + ", "
               + ProcessorSettings.HTTP_PORT + ")", e.getCause());
@@ -136,6 +148,9 @@ public final class NerProcessor implements AutoCloseable {
       written.put(topics.output(), NerResult.getClassSchema());
     }
     written.put(topics.deadLetter(), DeadLetter.getClassSchema());
+    if (!config.trendsWindow().isZero()) {
+      written.put(topics.trends(), EntityTrend.getClassSchema());
+    }
     written.put(topics.status(), PrefixUpdateStatusRecord.getClassSchema());
     written.forEach((topic, schema) -> {
       String subject = TopicNameStrategy.subject(topic, false);

@@ -20,12 +20,16 @@ import io.cpner.stream.documents.InternalAvroSerde;
 import io.cpner.stream.documents.ParkedKey;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
+import io.cpner.stream.trends.TrendBoard;
+import io.cpner.stream.trends.TrendFeed;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.LongSerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
@@ -49,6 +53,7 @@ public final class NerTopology {
   static final String BATCHING = "batch-inference";
   static final String RESULTS_SINK = "results";
   static final String DEAD_LETTER_SINK = "dead-letters";
+  static final String MENTIONS_SINK = "entity-mentions";
   static final String CONTROL_SOURCE = "prefix-updates-source";
   static final String CONTROL_APPLIER = "prefix-applier";
 
@@ -58,7 +63,7 @@ public final class NerTopology {
    */
   public record Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
       PrefixUpdateStatusSink statusSink, AcceptedPrefixSink acceptedSink, String instance, NerMetrics metrics,
-      RecentResults recent, LongSupplier wallClockMs) {
+      RecentResults recent, TrendBoard trends, LongSupplier wallClockMs) {
     /**
      * On the system clock, recording accepted updates nowhere. Timings are stamped with the system
      * clock, not with Kafka Streams' cached clock, which is read once per poll loop and so misses a
@@ -67,14 +72,22 @@ public final class NerTopology {
     public Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
         PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics, RecentResults recent) {
       this(tagger, plm, prefixes, updateStatus, statusSink, AcceptedPrefixSink.NONE, instance, metrics, recent,
-          System::currentTimeMillis);
+          new TrendBoard(10), System::currentTimeMillis);
     }
   }
 
   private NerTopology() {}
 
   public static Topology build(ProcessorConfig config, TopicSerdes serdes, Runtime runtime) {
-    Topology topology = new Topology();
+    // 0. The trends feed, in the DSL (windowed aggregation): its sub-topology reads the mentions topic
+    //    the batching stage writes. The processor API nodes below are added to the same topology.
+    StreamsBuilder builder = new StreamsBuilder();
+    boolean trends = !config.trendsWindow().isZero();
+    String mentionsTopic = TrendFeed.mentionsTopic(config.applicationId());
+    if (trends) {
+      TrendFeed.addTo(builder, mentionsTopic, config.topics().trends(), config.trendsWindow(), serdes.trend(), runtime.trends());
+    }
+    Topology topology = builder.build();
     // 1. Raw input bytes, so that undecodable records reach the dead-letter topic with their bytes.
     ProcessorConfig.Topics topics = config.topics();
     if (topics.inputPattern().isPresent()) {
@@ -101,7 +114,7 @@ public final class NerTopology {
     //    follows its arrival costs a tombstone there, not a copy of its text and then a tombstone.
     topology.addProcessor(BATCHING,
         () -> new BatchingInferenceProcessor(runtime.tagger(), runtime.prefixes(), config.batching(), topics.input(), enriched,
-            runtime.metrics(), runtime.recent(), runtime.wallClockMs(), RESULTS_SINK, DEAD_LETTER_SINK),
+            runtime.metrics(), runtime.recent(), runtime.wallClockMs(), RESULTS_SINK, DEAD_LETTER_SINK, trends ? MENTIONS_SINK : null),
         ROUTER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(BatchingInferenceProcessor.STORE),
         Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)).withCachingEnabled(), BATCHING);
@@ -111,6 +124,9 @@ public final class NerTopology {
       topology.addSink(RESULTS_SINK, topics.output(), new StringSerializer(), serdes.result().serializer(), BATCHING);
     } else {
       topology.addSink(RESULTS_SINK, topics.output(), new ByteArraySerializer(), new ByteArraySerializer(), BATCHING);
+    }
+    if (trends) { // keyed by entity: a key's mentions meet in one task of the feed
+      topology.addSink(MENTIONS_SINK, mentionsTopic, new StringSerializer(), new LongSerializer(), BATCHING);
     }
     topology.addSink(DEAD_LETTER_SINK, config.topics().deadLetter(), new ByteArraySerializer(),
         serdes.deadLetter().serializer(), ROUTER, BATCHING);

@@ -75,7 +75,7 @@ public final class ProcessorConfig extends AbstractConfig {
    * {@code inputPattern} when one is set.
    */
   public record Topics(List<String> inputs, Optional<Pattern> inputPattern, String output, String deadLetter, String control,
-      String status, String accepted) {
+      String status, String accepted, String trends) {
     public Topics {
       inputs = List.copyOf(inputs);
     }
@@ -124,7 +124,7 @@ public final class ProcessorConfig extends AbstractConfig {
           + "=true: prefix updates must be signed by a trusted key");
     }
     this.topics = new Topics(inputTopics(), inputPattern(), getString(OUTPUT_TOPIC), getString(DEAD_LETTER_TOPIC),
-        getString(CONTROL_TOPIC), getString(STATUS_TOPIC), getString(ACCEPTED_TOPIC));
+        getString(CONTROL_TOPIC), getString(STATUS_TOPIC), getString(ACCEPTED_TOPIC), getString(ProcessorSettings.TRENDS_TOPIC));
     this.batching = new BatchPolicy(getInt(BATCH_MAX_DOCUMENTS), getInt(BATCH_MAX_TOKENS), getLong(BATCH_MAX_DELAY_MS));
     this.admission = new AdmissionPolicy(getInt(DOCUMENT_MAX_CHARS), policy, fallback);
     this.input = parseInput();
@@ -225,6 +225,11 @@ public final class ProcessorConfig extends AbstractConfig {
   /** What the input records are and where id, text and domain sit in them. */
   public InputSpec input() {
     return input;
+  }
+
+  /** Size of the trends feed's windows; zero: no feed. */
+  public java.time.Duration trendsWindow() {
+    return java.time.Duration.ofMillis(getLong(ProcessorSettings.TRENDS_WINDOW_MS));
   }
 
   /** What is written for each tagged document. */

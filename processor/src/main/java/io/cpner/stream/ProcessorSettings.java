@@ -26,6 +26,8 @@ public final class ProcessorSettings {
   public static final String CONTROL_TOPIC = "topic.control";
   public static final String STATUS_TOPIC = "topic.prefix.status";
   public static final String ACCEPTED_TOPIC = "topic.prefix.accepted";
+  public static final String TRENDS_TOPIC = "topic.trends";
+  public static final String TRENDS_WINDOW_MS = "trends.window.ms";
   public static final String TRUSTED_KEYS = UpdatePolicy.TRUSTED_KEYS;
   public static final String ALLOW_UNSIGNED = UpdatePolicy.ALLOW_UNSIGNED;
   public static final String UPDATE_MAX_BYTES = UpdatePolicy.MAX_BYTES;
@@ -79,6 +81,10 @@ public final class ProcessorSettings {
           "Topic of PrefixUpdateStatusRecord records keyed by domain: what each instance did with each control-topic record, accepted or refused and why.")
       .define(ACCEPTED_TOPIC, Type.STRING, "prefix-updates-accepted", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
           "Compacted topic, written only by the processor (created if missing), of every control-topic update an instance installed, keyed domain@version; restarts restore the newest validly signed version of each domain from it, whatever compaction left on the control topic.")
+      .define(TRENDS_TOPIC, Type.STRING, "entity-trends", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+          "Topic of EntityTrend records keyed by domain: mentions per (domain, type, normalised text) in each closed tumbling window of trends.window.ms.")
+      .define(TRENDS_WINDOW_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.MEDIUM,
+          "Size of the trends feed's tumbling windows, in event time (the input records' timestamps); a window's counts go out when a later record closes it. 0: no feed (and no mentions topic).")
       .define(TRUSTED_KEYS, Type.STRING, "", Importance.HIGH,
           "File of trusted Ed25519 public keys, one keyId=base64 X.509 key a line (cpner keygen writes one); a signed update installs only if one of them verifies it. Required unless prefix.updates.allow.unsigned=true.")
       .define(ALLOW_UNSIGNED, Type.BOOLEAN, false, Importance.HIGH,

@@ -2,6 +2,7 @@ package io.cpner.stream;
 
 import io.cpner.avro.DeadLetter;
 import io.cpner.avro.Document;
+import io.cpner.avro.EntityTrend;
 import io.cpner.avro.NerResult;
 import io.cpner.avro.PrefixUpdate;
 import io.cpner.avro.PrefixUpdateStatusRecord;
@@ -20,12 +21,14 @@ import org.apache.kafka.common.serialization.Serde;
  */
 public record TopicSerdes(
     Serde<Document> document, Serde<NerResult> result, Serde<DeadLetter> deadLetter, Serde<PrefixUpdate> prefixUpdate,
-    Serde<PrefixUpdateStatusRecord> prefixStatus, Deserializer<GenericRecord> userRecord, SchemaRegistry registry) {
+    Serde<PrefixUpdateStatusRecord> prefixStatus, Serde<EntityTrend> trend, Deserializer<GenericRecord> userRecord,
+    SchemaRegistry registry) {
 
   /** Value serdes in the Confluent wire format through the given registry (subjects {@code <topic>-value}). */
   public static TopicSerdes fromRegistry(SchemaRegistry client) {
     return new TopicSerdes(AvroSerde.forClass(Document.class, client, false), AvroSerde.forClass(NerResult.class, client, false),
         AvroSerde.forClass(DeadLetter.class, client, false), AvroSerde.forClass(PrefixUpdate.class, client, false),
-        AvroSerde.forClass(PrefixUpdateStatusRecord.class, client, false), AvroRecordDeserializer.generic(client), client);
+        AvroSerde.forClass(PrefixUpdateStatusRecord.class, client, false), AvroSerde.forClass(EntityTrend.class, client, false),
+        AvroRecordDeserializer.generic(client), client);
   }
 }

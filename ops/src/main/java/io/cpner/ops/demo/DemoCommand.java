@@ -103,6 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
       settings.put(ProcessorSettings.STATE_DIR, Files.createTempDirectory("cpner-demo-state").toString());
       settings.put(ProcessorSettings.HTTP_PORT, "0"); // any free port: the demo must not clash with a running processor
       settings.put(ProcessorSettings.APPLICATION_ID, "cpner-demo");
+      settings.put(ProcessorSettings.TRENDS_WINDOW_MS, "5000"); // windows that close within the demo's traffic
       // a throwaway signing key, trusted by this processor alone: the demo publishes signed updates
       PrefixSigningKey signingKey = InProcessSetup.throwawaySigningKey("demo", settings);
       try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(kafka.bootstrapServers()))) {

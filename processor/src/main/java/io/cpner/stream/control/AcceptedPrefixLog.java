@@ -1,6 +1,7 @@
 package io.cpner.stream.control;
 
 import io.cpner.prefix.PrefixRegistry;
+import io.cpner.stream.KafkaTopics;
 import io.cpner.stream.control.PrefixUpdateVerifier.Passed;
 import io.cpner.stream.control.PrefixUpdateVerifier.Refused;
 import io.cpner.stream.control.PrefixUpdateVerifier.Verdict;
@@ -11,12 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,7 +22,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -66,7 +61,8 @@ public final class AcceptedPrefixLog implements AcceptedPrefixSink, AutoCloseabl
    * @param clientSettings the streams clients' own settings (security), applied last
    */
   public static AcceptedPrefixLog open(String bootstrapServers, String clientId, Map<String, Object> clientSettings, String topic) {
-    ensureTopic(bootstrapServers, clientSettings, topic);
+    KafkaTopics.ensure(bootstrapServers, clientSettings, new NewTopic(topic, Optional.of(1), Optional.empty())
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)), "the accepted-prefix log");
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -154,30 +150,6 @@ public final class AcceptedPrefixLog implements AcceptedPrefixSink, AutoCloseabl
       return Optional.empty();
     }
     return Optional.of(passed);
-  }
-
-  private static void ensureTopic(String bootstrapServers, Map<String, Object> clientSettings, String topic) {
-    Properties props = new Properties();
-    props.putAll(clientSettings);
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    try (Admin admin = Admin.create(props)) {
-      if (admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).contains(topic)) {
-        return;
-      }
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))))
-          .all().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-      LOG.info("created the accepted-prefix log {} (compacted, 1 partition)", topic);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("cannot create the accepted-prefix log " + topic + ": " + e.getCause(), e.getCause());
-      }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("cannot reach Kafka to check the accepted-prefix log " + topic + " within " + TIMEOUT, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while checking the accepted-prefix log " + topic, e);
-    }
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixRegistry;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
+import io.cpner.stream.trends.EntityMentions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -60,6 +61,8 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   private final RecentResults recent;
   private final String resultsNode;
   private final String deadLetterNode;
+  /** Where each result's entity mentions go for the trends feed; null: nowhere. */
+  private final String mentionsNode;
   private final LongSupplier wallClockMs;
   /** Null unless output.mode=ENRICHED. */
   private final EnrichedOutput enriched;
@@ -76,7 +79,8 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
   /** {@code enriched}: null for NerResult output, else what writes the enriched records. */
   public BatchingInferenceProcessor(DocumentTagger tagger, PrefixRegistry prefixes, BatchPolicy batching, String inputTopic,
       EnrichedOutput enriched, NerMetrics metrics, RecentResults recent, LongSupplier wallClockMs, String resultsNode,
-      String deadLetterNode) {
+      String deadLetterNode, String mentionsNode) {
+    this.mentionsNode = mentionsNode;
     this.wallClockMs = wallClockMs;
     this.enriched = enriched;
     this.resultsNode = resultsNode;
@@ -276,6 +280,10 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
           : enriched.json(source, spans, prefix.version());
       context.forward(new Record<Object, Object>(doc.getSourceKey() == null ? null : bytes(doc.getSourceKey()), value,
           doc.getInputTimestampMs(), StateRecords.fromState(doc.getHeaders())), resultsNode);
+    }
+    if (mentionsNode != null) {
+      EntityMentions.count(doc.getDomain(), spans).forEach((key, mentions) ->
+          context.forward(new Record<Object, Object>(key, mentions, doc.getInputTimestampMs()), mentionsNode));
     }
     metrics.result(doc.getDomain(), now - doc.getInputTimestampMs());
     recent.add(new RecentResults.Item(doc.getId(), doc.getDomain(), prefix.version(), doc.getText(),

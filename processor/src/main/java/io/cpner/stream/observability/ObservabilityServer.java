@@ -3,6 +3,7 @@ package io.cpner.stream.observability;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.cpner.stream.trends.TrendBoard;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +21,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * Streams is RUNNING, the PLM is loaded and at least one prefix is installed, and no stream thread
  * was replaced in the last minute), each with a JSON body saying why (with the replaced threads'
  * count and the last one's error); and {@code /}, a live page of the latest results with their entities highlighted
- * per domain (it polls {@code /results.json}).
+ * per domain and the trending entities of each domain's latest closed window (it polls
+ * {@code /results.json} and {@code /trends.json}).
  */
 public final class ObservabilityServer implements AutoCloseable {
   /** What the health endpoints report. */
@@ -49,7 +51,7 @@ public final class ObservabilityServer implements AutoCloseable {
    * {@code livePage}, {@code /} and {@code /results.json} (document texts) answer 404.
    */
   public ObservabilityServer(String bindAddress, int port, boolean livePage, PrometheusMeterRegistry registry,
-      Supplier<Health> health, RecentResults recent) {
+      Supplier<Health> health, RecentResults recent, TrendBoard trends) {
     try {
       this.server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
     } catch (IOException e) {
@@ -63,6 +65,13 @@ public final class ObservabilityServer implements AutoCloseable {
         send(exchange, 404, "text/plain", "not found (http.live.page=false)");
       } else {
         send(exchange, 200, "application/json", JSON.writeValueAsString(recent.snapshot()));
+      }
+    });
+    server.createContext("/trends.json", exchange -> {
+      if (!livePage) {
+        send(exchange, 404, "text/plain", "not found (http.live.page=false)");
+      } else {
+        send(exchange, 200, "application/json", JSON.writeValueAsString(trends.snapshot()));
       }
     });
     server.createContext("/", exchange -> {

@@ -45,7 +45,7 @@ class BatchingInferenceProcessorTest {
     store.init(context.getStateStoreContext(), store);
     context.addStateStore(store);
     stage = new BatchingInferenceProcessor(tagger, prefixes, new BatchPolicy(3, 1_000, 50), "documents", null, metrics,
-        new RecentResults(10), () -> context.currentSystemTimeMs(), "results", "dead-letters");
+        new RecentResults(10), () -> context.currentSystemTimeMs(), "results", "dead-letters", null);
     stage.init(context);
   }
 
@@ -87,7 +87,7 @@ class BatchingInferenceProcessorTest {
       }
     };
     stage = new BatchingInferenceProcessor(slow, prefixes, new BatchPolicy(1, 1_000, 50), "documents", null, metrics,
-        new RecentResults(10), wallClock::get, "results", "dead-letters");
+        new RecentResults(10), wallClock::get, "results", "dead-letters", null);
     stage.init(context);
     // when a document is tagged
     process(buffered("a", "news", "Alice met Bob", 3, 0, 0, 1_000));

@@ -75,7 +75,7 @@ class ObservabilityServerTest {
     try (ObservabilityServer server = new ObservabilityServer("127.0.0.1", 0, false,
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
         () -> new ObservabilityServer.Health(KafkaStreams.State.RUNNING, "plm", Map.of("politics", 2L), failures.summary()),
-        new RecentResults(1))) {
+        new RecentResults(1), new io.cpner.stream.trends.TrendBoard(10))) {
       String base = "http://127.0.0.1:" + server.port();
       HttpResponse<String> ready = get(base + "/ready");
       assertEquals(503, ready.statusCode());
@@ -92,7 +92,7 @@ class ObservabilityServerTest {
     recent.add(new RecentResults.Item("doc-1", "politics", 2, "Angela Merkel met Macron.",
         List.of(new RecentResults.Span("Angela Merkel", "politician", 0, 13, 0.97f)), 1L));
     return new ObservabilityServer(bind, 0, livePage, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        () -> new ObservabilityServer.Health(KafkaStreams.State.RUNNING, "plm", Map.of("politics", 2L)), recent);
+        () -> new ObservabilityServer.Health(KafkaStreams.State.RUNNING, "plm", Map.of("politics", 2L)), recent, new io.cpner.stream.trends.TrendBoard(10));
   }
 
   private static HttpResponse<String> get(String url) throws IOException, InterruptedException {

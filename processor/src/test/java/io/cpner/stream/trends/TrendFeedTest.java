@@ -1,0 +1,78 @@
+package io.cpner.stream.trends;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cpner.avro.EntitySpan;
+import io.cpner.avro.EntityTrend;
+import io.cpner.registry.AvroSerde;
+import io.cpner.registry.InMemorySchemaRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+
+/** Mentions summed per (domain, type, normalised text) in tumbling windows, emitted once each window closes. */
+class TrendFeedTest {
+  private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
+
+  @Test
+  void shouldCountMentionsPerWindowAndEmitEachWindowOnceItCloses() {
+    AvroSerde<EntityTrend> serde = AvroSerde.forClass(EntityTrend.class, new InMemorySchemaRegistry(), false);
+    TrendBoard board = new TrendBoard(2);
+    StreamsBuilder builder = new StreamsBuilder();
+    TrendFeed.addTo(builder, "mentions", "trends", Duration.ofMinutes(1), serde, board);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trend-feed-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
+      TestInputTopic<String, Long> mentions = driver.createInputTopic("mentions", new StringSerializer(), new LongSerializer());
+      TestOutputTopic<String, EntityTrend> trends = driver.createOutputTopic("trends", new StringDeserializer(), serde.deserializer());
+      // given three documents in the first minute and one in the second
+      pipe(mentions, "politics", List.of(span("Angela Merkel", "politician"), span("Berlin", "location")), T0);
+      pipe(mentions, "politics", List.of(span("ANGELA  MERKEL", "politician"), span("Merkel", "politician")), T0.plusSeconds(20));
+      pipe(mentions, "music", List.of(span("Berlin", "location")), T0.plusSeconds(40));
+      assertEquals(List.of(), trends.readValuesToList(), "nothing before the window closes");
+      pipe(mentions, "politics", List.of(span("Angela Merkel", "politician")), T0.plusSeconds(61));
+
+      // then the first minute's counts come out once, keyed by domain
+      Map<String, Long> counts = new java.util.TreeMap<>();
+      trends.readKeyValuesToList().forEach(kv -> {
+        EntityTrend t = kv.value;
+        assertEquals(kv.key, t.getDomain());
+        assertEquals(List.of(T0.toEpochMilli(), T0.plusSeconds(60).toEpochMilli()), List.of(t.getWindowStartMs(), t.getWindowEndMs()));
+        counts.put(t.getDomain() + "/" + t.getType() + "/" + t.getText(), t.getMentions());
+      });
+      assertEquals(Map.of("politics/politician/angela merkel", 2L, "politics/location/berlin", 1L, "politics/politician/merkel", 1L,
+          "music/location/berlin", 1L), counts);
+      // and the live page shows each domain's top two of that window
+      assertEquals(List.of(new TrendBoard.Entry("politician", "angela merkel", 2), new TrendBoard.Entry("location", "berlin", 1)),
+          board.snapshot().stream().filter(w -> w.domain().equals("politics")).findFirst().orElseThrow().top());
+    }
+  }
+
+  @Test
+  void shouldNormaliseCaseWidthAndSpacesButKeepTypesApart() {
+    assertEquals("angela merkel", EntityMentions.normalise("  ＡＮＧＥＬＡ\u00a0 Merkel "));
+    assertEquals(Map.of("news\tperson\tparis", 1L, "news\tlocation\tparis", 2L),
+        EntityMentions.count("news", List.of(span("Paris", "person"), span("Paris", "location"), span("PARIS", "location"))));
+    assertEquals(new EntityMentions.Key("news", "location", "paris"), EntityMentions.parse("news\tlocation\tparis"));
+  }
+
+  private static void pipe(TestInputTopic<String, Long> mentions, String domain, List<EntitySpan> entities, Instant at) {
+    EntityMentions.count(domain, entities).forEach((key, n) -> mentions.pipeInput(key, n, at));
+  }
+
+  private static EntitySpan span(String text, String type) {
+    return new EntitySpan(text, type, 0, text.length(), 0.9f);
+  }
+}
