@@ -66,7 +66,9 @@ final class StreamTestKit {
     ProcessorConfig config = ProcessorConfig.parse(m);
     var kafka = SharedKafka.get();
     kafka.createTopic(config.topics().input(), partitions, false);
-    kafka.createTopic(config.topics().output(), partitions, false);
+    if (!config.topics().output().contains("{domain}")) { // per-domain output topics: the processor creates them
+      kafka.createTopic(config.topics().output(), partitions, false);
+    }
     kafka.createTopic(config.topics().deadLetter(), 1, false);
     kafka.createTopic(config.topics().control(), 1, true);
     kafka.createTopic(config.topics().status(), 1, false);

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Users' own topics on a real broker: Avro records of the user's schema, registered and written by
  * Confluent's Python client, with text and id at nested paths and the domain in a field, written
  * back enriched and read by the same client; and plain
- * text on two topics whose names say the domain. (The test prefixes tag each capitalised word.)
+ * text on two topics whose names say the domain, each domain's results on a topic of its own. (The test prefixes tag each capitalised word.)
  */
 class UserTopicsIntegrationTest {
   @TempDir Path temp;
@@ -117,7 +117,7 @@ class UserTopicsIntegrationTest {
   }
 
   @Test
-  void shouldTakeEachDocumentsDomainFromTheTopicItCameFrom() throws Exception {
+  void shouldTakeEachDocumentsDomainFromTheTopicItCameFromAndWriteItsResultToItsDomainsTopic() throws Exception {
     Plm plm = SharedPlm.get();
     try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
         EmbeddedSchemaRegistry.Settings.of(SharedKafka.get().bootstrapServers()).withTopic("_schemas-topic-domains"))) {
@@ -127,7 +127,8 @@ class UserTopicsIntegrationTest {
       SharedKafka.get().createTopic(science, 2, false);
       ProcessorConfig config = StreamTestKit.configWithTopics("td", registry.url(), 2, Map.of(
           ProcessorSettings.INPUT_TOPIC, politics + "," + science, ProcessorSettings.INPUT_FORMAT, "TEXT",
-          ProcessorSettings.INPUT_DOMAIN, "topic:" + politics + "=politics," + science + "=science"));
+          ProcessorSettings.INPUT_DOMAIN, "topic:" + politics + "=politics," + science + "=science",
+          ProcessorSettings.OUTPUT_TOPIC, "entities-td.{domain}"));
       StreamTestKit.publish(registry.url(), config, TestPrefixes.capitalisedWords(plm, "politics"),
           TestPrefixes.capitalisedWords(plm, "science"));
       try (NerProcessor processor = NerProcessor.start(config, plm);
@@ -140,11 +141,15 @@ class UserTopicsIntegrationTest {
           producer.send(new ProducerRecord<>(politics, i % 2, "p-" + i, "Angela Merkel spoke in Berlin.")).get();
           producer.send(new ProducerRecord<>(science, i % 2, "s-" + i, "Marie Curie worked in Paris.")).get();
         }
-        // then all twelve have one result each, with the domain of their topic
+        // then all twelve have one result each, with the domain of their topic, in that domain's output
+        // topic (created by the processor)
         AvroSerde<NerResult> results = AvroSerde.forClass(NerResult.class, StreamTestKit.client(registry.url()), false);
         Map<String, String> domains = new HashMap<>();
         Map<String, Integer> counts = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : StreamTestKit.readCommitted(config.topics().output(), 12)) {
+        List<ConsumerRecord<String, byte[]>> out = new java.util.ArrayList<>(StreamTestKit.readCommitted("entities-td.politics", 6));
+        out.addAll(StreamTestKit.readCommitted("entities-td.science", 6));
+        for (ConsumerRecord<String, byte[]> r : out) {
+          assertEquals("entities-td." + (r.key().startsWith("p-") ? "politics" : "science"), r.topic());
           NerResult result = results.deserializer().deserialize(r.topic(), r.value());
           domains.put(r.key(), result.getDomain());
           counts.merge(r.key(), 1, Integer::sum);
@@ -154,7 +159,20 @@ class UserTopicsIntegrationTest {
         assertEquals(12, counts.size());
         assertEquals(List.of(1), counts.values().stream().distinct().toList(), "one result per document");
         domains.forEach((id, domain) -> assertEquals(id.startsWith("p-") ? "politics" : "science", domain, id));
-        assertEquals(0, StreamTestKit.readCommitted(config.topics().deadLetter(), 0).size());
+        // and a value that is not UTF-8 text is a dead letter saying so, with its topic and offset
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()),
+            new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+          raw.send(new ProducerRecord<>(science, 0, "s-bad", new byte[] {'M', (byte) 0xc3, 'x'})).get();
+        }
+        AvroSerde<DeadLetter> letters = AvroSerde.forClass(DeadLetter.class, StreamTestKit.client(registry.url()), false);
+        List<ConsumerRecord<String, byte[]>> dead = StreamTestKit.readCommitted(config.topics().deadLetter(), 1);
+        assertEquals(1, dead.size());
+        DeadLetter letter = letters.deserializer().deserialize(dead.get(0).topic(), dead.get(0).value());
+        assertEquals(List.of(DeadLetterReason.UNDECODABLE, science, 3L),
+            List.of(letter.getReason(), letter.getSourceTopic(), letter.getSourceOffset()));
+        assertEquals("cannot read a document: the text is not UTF-8 (java.nio.charset.MalformedInputException: Input length = 1)",
+            letter.getDetail());
       }
     }
   }

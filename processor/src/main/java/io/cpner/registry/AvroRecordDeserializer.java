@@ -82,7 +82,7 @@ public final class AvroRecordDeserializer<T> implements Deserializer<T> {
     }
     if (!atEnd) {
       throw new SerializationException(
-          "Avro decode error on topic " + topic + ": bytes left over after " + readAs(resolved.writer())
+          "Avro decode error on topic " + topic + ": bytes left over after a " + readAs(resolved.writer())
               + " written with schema id " + schemaId + " (" + payload + " payload bytes)");
     }
     return value;

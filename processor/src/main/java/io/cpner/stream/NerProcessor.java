@@ -21,11 +21,11 @@ import io.cpner.stream.control.PrefixStatusProducer;
 import io.cpner.stream.control.PrefixUpdateStatus;
 import io.cpner.stream.control.PrefixUpdateVerifier;
 import io.cpner.stream.documents.InputSpec;
+import io.cpner.stream.documents.OutputTopics;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.ObservabilityServer;
 import io.cpner.stream.observability.RecentResults;
 import io.cpner.stream.trends.TrendBoard;
-import io.cpner.stream.trends.TrendFeed;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,7 +76,9 @@ public final class NerProcessor implements AutoCloseable {
     this.acceptedLog = AcceptedPrefixLog.open(config.bootstrapServers(), config.applicationId() + "-prefix-accepted",
         config.streamsOverrides(), config.topics().accepted());
     NerTopology.Runtime runtime = new NerTopology.Runtime(engine, plm.identity(), prefixes, updateStatus,
-        statusProducer, acceptedLog, instance, metrics, recent, trends, System::currentTimeMillis);
+        statusProducer, acceptedLog, instance, metrics, recent, trends,
+        topic -> KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(topic, Optional.empty(),
+            Optional.empty()), "the output topic"), System::currentTimeMillis);
     try {
       // what this application installed before, whatever compaction left on the control topic since
       int restored = AcceptedPrefixLog.restore(config.bootstrapServers(), config.streamsOverrides(), config.topics().accepted(),
@@ -84,12 +86,6 @@ public final class NerProcessor implements AutoCloseable {
               config.topics().accepted()), prefixes, domain -> { });
       LOG.info("{} prefixes restored from {}", restored, config.topics().accepted());
       metrics.watch(prefixes, updateStatus);
-      if (!config.trendsWindow().isZero()) { // mentions: as many partitions as the input, so the feed scales with it
-        KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(TrendFeed.mentionsTopic(config.applicationId()),
-            Optional.of(Math.max(1, NerStreamsApp.inputPartitions(config))), Optional.empty()), "the mentions topic of the trends feed");
-        KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(config.topics().trends(),
-            Optional.empty(), Optional.empty()), "the trends topic");
-      }
       this.app = new NerStreamsApp(config, serdes, runtime);
       new KafkaStreamsMetrics(app.streams()).bindTo(meters);
       ProcessorConfig.Http http = config.http();
@@ -144,7 +140,9 @@ public final class NerProcessor implements AutoCloseable {
       }
     }
     Map<String, Schema> written = new LinkedHashMap<>();
-    if (!config.output().enriched()) { // enriched records' schemas derive from each input schema, resolved by the router
+    // enriched records' schemas derive from each input schema, and per-domain topics are readied on
+    // first use: the router resolves those
+    if (!config.output().enriched() && !topics.output().contains(OutputTopics.DOMAIN)) {
       written.put(topics.output(), NerResult.getClassSchema());
     }
     written.put(topics.deadLetter(), DeadLetter.getClassSchema());

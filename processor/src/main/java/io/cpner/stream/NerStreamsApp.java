@@ -3,14 +3,17 @@ package io.cpner.stream;
 import io.cpner.stream.documents.DeadLetterExceptionHandler;
 import io.cpner.stream.documents.DeadLetters;
 import io.cpner.stream.observability.StreamThreadFailures;
+import io.cpner.stream.trends.TrendFeed;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.CloseOptions;
@@ -30,7 +33,14 @@ public final class NerStreamsApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final StreamThreadFailures threadFailures = new StreamThreadFailures(System::currentTimeMillis);
 
+  /** The topology on Kafka; the topics of the trends feed are created first if missing. */
   public NerStreamsApp(ProcessorConfig config, TopicSerdes serdes, NerTopology.Runtime runtime) {
+    if (!config.trendsWindow().isZero()) { // mentions: as many partitions as the input, so the feed scales with it
+      KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(TrendFeed.mentionsTopic(config.applicationId()),
+          Optional.of(Math.max(1, inputPartitions(config))), Optional.empty()), "the mentions topic of the trends feed");
+      KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(config.topics().trends(),
+          Optional.empty(), Optional.empty()), "the trends topic");
+    }
     this.streams = new KafkaStreams(NerTopology.build(config, serdes, runtime),
         streamsProperties(config, serdes, new DeadLetters(runtime.metrics())));
     streams.setUncaughtExceptionHandler(e -> {

@@ -1,6 +1,7 @@
 package io.cpner.stream;
 
 import io.cpner.avro.BufferedDocument;
+import io.cpner.avro.NerResult;
 import io.cpner.avro.ParkedRecord;
 import io.cpner.inference.DocumentTagger;
 import io.cpner.model.PlmIdentity;
@@ -17,20 +18,24 @@ import io.cpner.stream.documents.DocumentRouter;
 import io.cpner.stream.documents.EnrichedOutput;
 import io.cpner.stream.documents.InputSpec;
 import io.cpner.stream.documents.InternalAvroSerde;
+import io.cpner.stream.documents.OutputTopics;
 import io.cpner.stream.documents.ParkedKey;
 import io.cpner.stream.observability.NerMetrics;
 import io.cpner.stream.observability.RecentResults;
 import io.cpner.stream.trends.TrendBoard;
 import io.cpner.stream.trends.TrendFeed;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.LongSerializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -63,7 +68,7 @@ public final class NerTopology {
    */
   public record Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
       PrefixUpdateStatusSink statusSink, AcceptedPrefixSink acceptedSink, String instance, NerMetrics metrics,
-      RecentResults recent, TrendBoard trends, LongSupplier wallClockMs) {
+      RecentResults recent, TrendBoard trends, Consumer<String> createTopic, LongSupplier wallClockMs) {
     /**
      * On the system clock, recording accepted updates nowhere. Timings are stamped with the system
      * clock, not with Kafka Streams' cached clock, which is read once per poll loop and so misses a
@@ -72,7 +77,7 @@ public final class NerTopology {
     public Runtime(DocumentTagger tagger, PlmIdentity plm, PrefixRegistry prefixes, PrefixUpdateStatus updateStatus,
         PrefixUpdateStatusSink statusSink, String instance, NerMetrics metrics, RecentResults recent) {
       this(tagger, plm, prefixes, updateStatus, statusSink, AcceptedPrefixSink.NONE, instance, metrics, recent,
-          new TrendBoard(10), System::currentTimeMillis);
+          new TrendBoard(10), topic -> { }, System::currentTimeMillis);
     }
   }
 
@@ -99,11 +104,13 @@ public final class NerTopology {
     }
     // 2. Decode, validate, resolve the domain's prefix.
     EnrichedOutput enriched = config.output().enriched() ? new EnrichedOutput(config.output(), serdes.registry()) : null;
-    DocumentRouter.Enrichment enrichment = enriched == null ? null : new DocumentRouter.Enrichment(enriched, topics.output(),
+    DocumentRouter.Enrichment enrichment = enriched == null ? null : new DocumentRouter.Enrichment(enriched,
         config.input().format() == InputSpec.Format.AVRO || config.input().format() == InputSpec.Format.DOCUMENT);
+    OutputTopics outputs = new OutputTopics(topics.output(), serdes.registry(), enriched == null ? NerResult.getClassSchema() : null,
+        runtime.createTopic());
     topology.addProcessor(ROUTER,
         () -> new DocumentRouter(DocumentReader.of(config.input(), serdes.document().deserializer(), serdes.userRecord()),
-            runtime.prefixes(), runtime.tagger(), config.admission(), topics.input(), enrichment, runtime.metrics(),
+            runtime.prefixes(), runtime.tagger(), config.admission(), topics.input(), outputs, enrichment, runtime.metrics(),
             runtime.wallClockMs(), BATCHING, DEAD_LETTER_SINK), SOURCE);
     //    Records whose writer schema the registry could not be asked about wait here (changelogged) to be read again.
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DocumentRouter.PARKED_STORE),
@@ -120,10 +127,24 @@ public final class NerTopology {
         Serdes.String(), new InternalAvroSerde<>(BufferedDocument.class)).withCachingEnabled(), BATCHING);
     // 4. One result per document, keyed by document id (enriched: the input record, its key, value
     //    and headers with the entities added, already encoded); every rejection to the dead-letter topic.
+    //    One topic per domain when topic.output holds {domain}: the router readied each before use.
+    Serializer<Object> keys;
+    Serializer<Object> values;
     if (enriched == null) {
-      topology.addSink(RESULTS_SINK, topics.output(), new StringSerializer(), serdes.result().serializer(), BATCHING);
+      StringSerializer ids = new StringSerializer();
+      Serializer<NerResult> results = serdes.result().serializer();
+      keys = (topic, key) -> ids.serialize(topic, (String) key);
+      values = (topic, value) -> results.serialize(topic, (NerResult) value);
     } else {
-      topology.addSink(RESULTS_SINK, topics.output(), new ByteArraySerializer(), new ByteArraySerializer(), BATCHING);
+      keys = (topic, key) -> (byte[]) key;
+      values = (topic, value) -> ((EnrichedOutput.Encoded) value).value();
+    }
+    if (outputs.perDomain()) {
+      TopicNameExtractor<Object, Object> byDomain = (key, value, context) -> outputs.topicFor(
+          value instanceof NerResult r ? r.getPrefixDomain() : ((EnrichedOutput.Encoded) value).prefixDomain());
+      topology.addSink(RESULTS_SINK, byDomain, keys, values, BATCHING);
+    } else {
+      topology.addSink(RESULTS_SINK, topics.output(), keys, values, BATCHING);
     }
     if (trends) { // keyed by entity: a key's mentions meet in one task of the feed
       topology.addSink(MENTIONS_SINK, mentionsTopic, new StringSerializer(), new LongSerializer(), BATCHING);

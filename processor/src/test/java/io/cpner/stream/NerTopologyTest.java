@@ -56,6 +56,28 @@ class NerTopologyTest extends TopologyTestBase {
   }
 
   @Test
+  void shouldWriteEachDomainsResultsToItsOwnTopicCreatedBeforeItsFirstDocument() {
+    try (TopologyHarness t = harness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 1, ProcessorSettings.OUTPUT_TOPIC, "entities.{domain}"))) {
+      // given two domains' prefixes
+      t.publish(update(capitalised, "news", 1));
+      t.publish(update(capitalised, "sport", 2));
+      // when a document of each arrives, and a second news one
+      t.pipe(document("n-1", "news", "Alice met Bob."), T0);
+      t.pipe(document("s-1", "SPORT", "Rome beat Oslo."), T0 + 1);
+      t.pipe(document("n-2", "news", "Carol left."), T0 + 2);
+      // then each topic holds its domain's results, and each was created once, before its first result
+      var news = t.driver.createOutputTopic("entities.news", new org.apache.kafka.common.serialization.StringDeserializer(),
+          serdes.result().deserializer());
+      var sport = t.driver.createOutputTopic("entities.sport", new org.apache.kafka.common.serialization.StringDeserializer(),
+          serdes.result().deserializer());
+      assertEquals(List.of("n-1", "n-2"), news.readRecordsToList().stream().map(r -> r.key()).toList());
+      assertEquals(List.of("s-1"), sport.readRecordsToList().stream().map(r -> r.key()).toList());
+      assertEquals(List.of("entities.news", "entities.sport"), t.createdTopics);
+      assertTrue(t.deadLetters.isEmpty(), "no dead letters");
+    }
+  }
+
+  @Test
   void shouldRunBatchAsSoonAsItReachesMaxDocumentsWithoutWaitingForTime() {
     try (TopologyHarness t = harness(Map.of(ProcessorSettings.BATCH_MAX_DOCUMENTS, 3,
         ProcessorSettings.BATCH_MAX_DELAY_MS, 60_000L))) {

@@ -64,6 +64,8 @@ final class TopologyHarness implements AutoCloseable {
   final PrefixUpdateStatus status = new PrefixUpdateStatus();
   final NerMetrics metrics = NerMetrics.inMemory();
   final io.cpner.stream.trends.TrendBoard trends = new io.cpner.stream.trends.TrendBoard(10);
+  /** The topics the processor asked to create, in order. */
+  final List<String> createdTopics = new java.util.concurrent.CopyOnWriteArrayList<>();
   final CapturedStatus statusRecords;
   /** The keys ({@code domain@version}) of the updates recorded as accepted, in order. */
   final List<String> acceptedKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -97,7 +99,7 @@ final class TopologyHarness implements AutoCloseable {
     this.serdes = serdes;
     this.statusRecords = new CapturedStatus(serdes.prefixStatus(), STATUS);
     NerTopology.Runtime runtime = new NerTopology.Runtime(tagger, plm.identity(), prefixes, status, statusRecords, accepted, INSTANCE, metrics,
-        new RecentResults(50), trends, () -> wallClockMs);
+        new RecentResults(50), trends, createdTopics::add, () -> wallClockMs);
     metrics.watch(prefixes, status);
     this.driver = new TopologyTestDriver(NerTopology.build(config, serdes, runtime), NerStreamsApp.streamsProperties(config, serdes, new DeadLetters(metrics)), START);
     this.documents = driver.createInputTopic(INPUT, new ByteArraySerializer(), new ByteArraySerializer());

@@ -278,8 +278,9 @@ public final class BatchingInferenceProcessor implements Processor<String, Buffe
       byte[] source = bytes(doc.getSourceValue());
       byte[] value = doc.getOutputSchemaId() != 0 ? enriched.avro(source, doc.getOutputSchemaId(), spans, prefix.version())
           : enriched.json(source, spans, prefix.version());
-      context.forward(new Record<Object, Object>(doc.getSourceKey() == null ? null : bytes(doc.getSourceKey()), value,
-          doc.getInputTimestampMs(), StateRecords.fromState(doc.getHeaders())), resultsNode);
+      context.forward(new Record<Object, Object>(doc.getSourceKey() == null ? null : bytes(doc.getSourceKey()),
+          new EnrichedOutput.Encoded(doc.getPrefixDomain(), value), doc.getInputTimestampMs(), StateRecords.fromState(doc.getHeaders())),
+          resultsNode);
     }
     if (mentionsNode != null) {
       EntityMentions.count(doc.getDomain(), spans).forEach((key, mentions) ->

@@ -60,6 +60,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   private final String inputTopic;
   private final NerMetrics metrics;
   private final DeadLetters deadLetters;
+  private final OutputTopics outputs;
   private final String batchingNode;
   private final String deadLetterNode;
   private final LongSupplier wallClockMs;
@@ -74,12 +75,16 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
 
   /**
    * {@code output.mode=ENRICHED}: what the router keeps of each record for its enriched output, and
-   * for Avro input the output schema's id under {@code outputTopic}'s subject.
+   * for Avro input the output schema's id under its output topic's subject.
    */
-  public record Enrichment(EnrichedOutput output, String outputTopic, boolean avroInput) {}
+  public record Enrichment(EnrichedOutput output, boolean avroInput) {}
 
-  /** A decoded document, with its enriched output's schema id (0: none). */
-  private record Decoded(Document document, int outputSchemaId) {}
+  /** What becomes of one input record: a document for the batching stage, or a dead letter. */
+  private sealed interface Outcome permits Accepted, Rejected {}
+
+  private record Accepted(BufferedDocument document) implements Outcome {}
+
+  private record Rejected(DeadLetterReason reason, String detail) implements Outcome {}
 
   /** One input record as received: its bytes, timestamp and where it came from. */
   private record Input(byte[] key, byte[] value, Headers headers, long timestampMs, String topic, int partition, long offset) {
@@ -89,9 +94,10 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   public DocumentRouter(DocumentReader reader, PrefixRegistry prefixes, DocumentTagger tagger,
-      AdmissionPolicy admission, String inputTopic, Enrichment enrichment, NerMetrics metrics, LongSupplier wallClockMs,
-      String batchingNode, String deadLetterNode) {
+      AdmissionPolicy admission, String inputTopic, OutputTopics outputs, Enrichment enrichment, NerMetrics metrics,
+      LongSupplier wallClockMs, String batchingNode, String deadLetterNode) {
     this.wallClockMs = wallClockMs;
+    this.outputs = outputs;
     this.enrichment = enrichment;
     this.batchingNode = batchingNode;
     this.deadLetterNode = deadLetterNode;
@@ -122,59 +128,56 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
     Input input = new Input(record.key(), record.value(), record.headers(), record.timestamp(),
         source == null ? inputTopic : source.topic(),
         source == null ? -1 : source.partition(), source == null ? -1 : source.offset());
-    Optional<Decoded> decoded;
+    Outcome outcome;
     try {
-      decoded = decode(input);
+      outcome = decide(input);
     } catch (RegistryUnavailableException e) {
       if (parkedBytes + input.value().length <= PARKED_MAX_BYTES) {
         park(input, e);
         return;
       }
-      decoded = decodeWaitingInPlace(input, e);
+      outcome = decideWaitingInPlace(input, e);
     }
-    route(input, decoded);
+    apply(input, outcome);
   }
 
-  /** The document, or empty when its bytes were dead-lettered; throws when the registry gave no answer. */
-  private Optional<Decoded> decode(Input input) {
+  /**
+   * Decodes, validates, resolves the prefix and readies the output for one record, without
+   * forwarding anything: a registry that gives no answer throws here, and the record can wait
+   * (parked) and be decided again later.
+   */
+  private Outcome decide(Input input) {
     if (input.value() == null) {
-      deadLetter(input, DeadLetterReason.NULL_VALUE, "record has no value");
-      return Optional.empty();
+      return new Rejected(DeadLetterReason.NULL_VALUE, "record has no value");
     }
+    Document doc;
     try {
-      Document doc = reader.read(input.topic(), input.headers(), input.key(), input.value());
-      int outputSchemaId = enrichment != null && enrichment.avroInput()
-          ? enrichment.output().outputSchemaId(input.topic(), input.value(), enrichment.outputTopic()) : 0;
-      return Optional.of(new Decoded(doc, outputSchemaId));
+      doc = reader.read(input.topic(), input.headers(), input.key(), input.value());
     } catch (RegistryUnavailableException e) {
       throw e;
-    } catch (EnrichedOutput.ConflictException e) {
-      deadLetter(input, DeadLetterReason.PROCESSING_ERROR, "cannot enrich: " + e.getMessage());
-      return Optional.empty();
     } catch (RuntimeException e) {
-      deadLetter(input, DeadLetterReason.UNDECODABLE, "cannot read a document: " + e.getMessage());
-      return Optional.empty();
+      return new Rejected(DeadLetterReason.UNDECODABLE, "cannot read a document: " + e.getMessage());
     }
-  }
-
-  /** Validates a decoded document, resolves its prefix and sends it on: to the batching stage or the dead letters. */
-  private void route(Input input, Optional<Decoded> decoded) {
-    metrics.documentIn();
-    if (decoded.isEmpty()) {
-      return;
-    }
-    Document doc = decoded.get().document();
     Optional<DocumentValidator.Rejection> rejection = validator.check(doc);
     if (rejection.isPresent()) {
-      deadLetter(input, rejection.get().reason(), rejection.get().detail());
-      return;
+      return new Rejected(rejection.get().reason(), rejection.get().detail());
     }
     doc.setDomain(doc.getDomain().toLowerCase(Locale.ROOT)); // Politics and POLITICS are politics
     Optional<String> prefixDomain = resolvePrefixDomain(doc.getDomain());
     if (prefixDomain.isEmpty()) {
-      deadLetter(input, DeadLetterReason.UNKNOWN_DOMAIN, "no prefix is installed for domain '" + doc.getDomain()
+      return new Rejected(DeadLetterReason.UNKNOWN_DOMAIN, "no prefix is installed for domain '" + doc.getDomain()
           + "'" + (admission.unknownDomainPolicy() == UnknownDomainPolicy.FALLBACK ? " nor for the fallback '" + admission.fallbackDomain() + "'" : ""));
-      return;
+    }
+    int outputSchemaId = 0;
+    try {
+      String outputTopic = outputs.prepare(prefixDomain.get());
+      if (enrichment != null && enrichment.avroInput()) {
+        outputSchemaId = enrichment.output().outputSchemaId(input.topic(), input.value(), outputTopic);
+      }
+    } catch (EnrichedOutput.ConflictException e) {
+      return new Rejected(DeadLetterReason.PROCESSING_ERROR, "cannot enrich: " + e.getMessage());
+    } catch (OutputTopics.UnavailableException e) {
+      return new Rejected(DeadLetterReason.PROCESSING_ERROR, e.getMessage());
     }
     BufferedDocument.Builder buffered = BufferedDocument.newBuilder()
         .setId(doc.getId())
@@ -191,9 +194,21 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
       buffered.setSourceKey(input.key() == null ? null : ByteBuffer.wrap(input.key()))
           .setSourceValue(ByteBuffer.wrap(input.value()))
           .setHeaders(StateRecords.toState(input.headers()))
-          .setOutputSchemaId(decoded.get().outputSchemaId());
+          .setOutputSchemaId(outputSchemaId);
     }
-    context.forward(new Record<Object, Object>(doc.getId(), buffered.build(), input.timestampMs()), batchingNode);
+    return new Accepted(buffered.build());
+  }
+
+  /** Sends a decided record on: to the batching stage, or the dead letters. */
+  private void apply(Input input, Outcome outcome) {
+    metrics.documentIn();
+    if (outcome instanceof Accepted accepted) {
+      BufferedDocument doc = accepted.document();
+      context.forward(new Record<Object, Object>(doc.getId(), doc, input.timestampMs()), batchingNode);
+    } else {
+      Rejected rejected = (Rejected) outcome;
+      deadLetter(input, rejected.reason(), rejected.detail());
+    }
   }
 
   private void park(Input input, RegistryUnavailableException e) {
@@ -230,9 +245,9 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
     int routed = 0;
     for (KeyValue<ParkedKey, ParkedRecord> kv : waiting) {
       Input input = input(kv.value);
-      Optional<Decoded> decoded;
+      Outcome outcome;
       try {
-        decoded = decode(input);
+        outcome = decide(input);
       } catch (RegistryUnavailableException e) {
         metrics.registryWait();
         long delayMs = registryBackoff.nextDelayMs();
@@ -243,7 +258,7 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
       }
       parked.delete(kv.key);
       parkedBytes -= input.value().length;
-      route(input, decoded);
+      apply(input, outcome);
       routed++;
     }
     LOG.info("the schema registry answers again; {} parked records read", routed);
@@ -252,13 +267,13 @@ public final class DocumentRouter implements Processor<byte[], byte[], Object, O
   }
 
   /** Over the parking limit: waits for the registry here, holding the partition, until it answers. */
-  private Optional<Decoded> decodeWaitingInPlace(Input input, RegistryUnavailableException first) {
+  private Outcome decideWaitingInPlace(Input input, RegistryUnavailableException first) {
     LOG.warn("{} bytes are parked already; {} waits for the schema registry in place: {}", parkedBytes, input.coordinates(),
         first.getMessage());
     metrics.registryWait();
     RetryBackoff inPlace = RetryBackoff.forRegistry();
     inPlace.pause();
-    return inPlace.retry(() -> decode(input), e -> e instanceof RegistryUnavailableException, (e, waitedMs) -> metrics.registryWait());
+    return inPlace.retry(() -> decide(input), e -> e instanceof RegistryUnavailableException, (e, waitedMs) -> metrics.registryWait());
   }
 
   private Input input(ParkedRecord r) {

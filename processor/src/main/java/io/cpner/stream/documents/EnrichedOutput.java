@@ -44,6 +44,9 @@ public final class EnrichedOutput {
   /** Output schema id by (output subject, writer schema id). */
   private final Map<String, Integer> outputIds = new ConcurrentHashMap<>();
 
+  /** An enriched record as the batching stage forwards it: its bytes, and the domain whose topic it goes to. */
+  public record Encoded(String prefixDomain, byte[] value) {}
+
   /** An enriched record that cannot be written: its schema already has a field of a name the entities need. */
   public static final class ConflictException extends RuntimeException {
     ConflictException(String message) {

@@ -185,7 +185,7 @@ class DocumentRouterTest {
 
   private DocumentRouter router(AvroSerde<Document> serde, NerMetrics metrics, AdmissionPolicy admission) {
     DocumentRouter router = new DocumentRouter(DocumentReader.of(InputSpec.DOCUMENTS, serde.deserializer(), null), prefixes, new StageFixtures.RuleTagger(), admission,
-        "documents", null, metrics, context::currentSystemTimeMs, "batch", "dead");
+        "documents", new OutputTopics("results", null, null, topic -> { }), null, metrics, context::currentSystemTimeMs, "batch", "dead");
     router.init(context);
     return router;
   }
