@@ -5,19 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.cpner.avro.Document;
 import io.cpner.registry.AvroRecordDeserializer;
-import io.cpner.registry.ConfluentWireFormat;
 import io.cpner.registry.InMemorySchemaRegistry;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -119,7 +114,7 @@ class DocumentReaderTest {
     article.put("body", body);
     article.put("section", "Politics");
     article.put("tags", List.of("eu"));
-    byte[] value = wire(id, article);
+    byte[] value = AvroBytes.wire(id, article);
     DocumentReader avro = DocumentReader.of(new InputSpec(InputSpec.Format.AVRO, "id", "body.text", new InputSpec.FromField("section")),
         null, AvroRecordDeserializer.generic(registry));
     Document doc = avro.read("articles", HEADERS, bytes("k"), value);
@@ -139,14 +134,6 @@ class DocumentReaderTest {
     assertThrows(SerializationException.class, () -> avro.read("articles", HEADERS, null, bytes("{\"not\": \"avro\"}")));
   }
 
-  private static byte[] wire(int schemaId, GenericRecord record) throws java.io.IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(ConfluentWireFormat.header(schemaId));
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
-    encoder.flush();
-    return out.toByteArray();
-  }
 
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

@@ -7,18 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cpner.avro.EntitySpan;
 import io.cpner.registry.ConfluentWireFormat;
 import io.cpner.registry.InMemorySchemaRegistry;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.junit.jupiter.api.Test;
 
 /** The input record with its entities added: JSON keys, or Avro fields appended to the writer's schema. */
@@ -50,7 +46,7 @@ class EnrichedOutputTest {
     article.put("id", "a-1");
     article.put("text", "Angela Merkel flew to Paris.");
     article.put("section", null);
-    byte[] input = wire(writerId, article);
+    byte[] input = AvroBytes.wire(writerId, article);
 
     int outputId = output.outputSchemaId("articles", input, "articles-enriched");
     assertEquals(outputId, output.outputSchemaId("articles", input, "articles-enriched"), "one id per writer schema");
@@ -80,14 +76,5 @@ class EnrichedOutputTest {
   private static GenericRecord read(byte[] wire, Schema writer, Schema reader) throws Exception {
     return new GenericDatumReader<GenericRecord>(writer, reader).read(null, DecoderFactory.get().binaryDecoder(wire,
         ConfluentWireFormat.HEADER_SIZE, wire.length - ConfluentWireFormat.HEADER_SIZE, null));
-  }
-
-  private static byte[] wire(int schemaId, GenericRecord record) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(ConfluentWireFormat.header(schemaId));
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
-    encoder.flush();
-    return out.toByteArray();
   }
 }
