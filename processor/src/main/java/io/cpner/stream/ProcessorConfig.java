@@ -47,6 +47,7 @@ import io.cpner.stream.documents.OutputSpec;
 import io.cpner.stream.documents.UnknownDomainPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -228,8 +229,8 @@ public final class ProcessorConfig extends AbstractConfig {
   }
 
   /** Size of the trends feed's windows; zero: no feed. */
-  public java.time.Duration trendsWindow() {
-    return java.time.Duration.ofMillis(getLong(ProcessorSettings.TRENDS_WINDOW_MS));
+  public Duration trendsWindow() {
+    return Duration.ofMillis(getLong(ProcessorSettings.TRENDS_WINDOW_MS));
   }
 
   /** What is written for each tagged document. */

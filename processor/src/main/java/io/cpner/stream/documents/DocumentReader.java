@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -103,11 +104,10 @@ public interface DocumentReader {
     if (value == null) {
       return "";
     }
-    if (value instanceof GenericRecord || value instanceof Map || value instanceof java.util.Collection
-        || value instanceof java.nio.ByteBuffer) {
-      String kind = value instanceof GenericRecord ? "a record" : value instanceof Map ? "a map"
-          : value instanceof java.util.Collection ? "an array" : "bytes";
-      throw new IllegalArgumentException("field " + path + " is " + kind + ", not a value");
+    String container = value instanceof GenericRecord ? "a record" : value instanceof Map ? "a map"
+        : value instanceof Collection ? "an array" : value instanceof ByteBuffer ? "bytes" : null;
+    if (container != null) {
+      throw new IllegalArgumentException("field " + path + " is " + container + ", not a value");
     }
     return value.toString();
   }

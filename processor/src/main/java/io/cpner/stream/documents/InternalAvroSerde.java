@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -89,7 +90,7 @@ public final class InternalAvroSerde<T extends SpecificRecord> implements Serde<
         if (bytes.length >= 2 && bytes[0] == MARKER[0] && bytes[1] == MARKER[1]) {
           return decoder.decode(ByteBuffer.wrap(bytes));
         }
-        return headerless.read(null, org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes, null));
+        return headerless.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
       } catch (IOException | RuntimeException e) {
         throw new SerializationException("cannot decode " + name + " from " + topic + ": " + e.getMessage(), e);
       }
