@@ -75,20 +75,35 @@ final class OrtRowEncoder implements RowEncoder {
     int perLayer = batch * heads * slots * headDim;
     Buffers b = buffers.get();
 
-    LongBuffer ids = b.longs(0, batch * seq);
+    int tokens = rows.stream().mapToInt(r -> r.length).sum();
+    LongBuffer ids = b.longs(0, tokens);
+    LongBuffer positionIds = b.longs(1, tokens);
+    LongBuffer paddedIndex = b.longs(2, batch * seq);
+    LongBuffer packedIndex = b.longs(3, tokens);
     FloatBuffer bias = b.floats(0, batch * (slots + seq));
     float[] slotMask = PrefixStacker.mask(prefixes, slots);
-    for (int r = 0; r < batch; r++) {
+    int[] rowStart = new int[batch]; // each row's first token in the packed layout
+    for (int r = 0, packed = 0; r < batch; r++) {
       long[] row = rows.get(r);
+      rowStart[r] = packed;
       for (int s = 0; s < slots; s++) {
         bias.put(slotMask[r * slots + s] == 1f ? 0f : MASKED);
       }
       for (int t = 0; t < seq; t++) {
-        ids.put(t < row.length ? row[t] : 0L);
         bias.put(t < row.length ? 0f : MASKED);
+        paddedIndex.put(t < row.length ? packed + t : rowStart[r]); // past a row's end: any token, masked
       }
+      for (int t = 0; t < row.length; t++) {
+        ids.put(row[t]);
+        positionIds.put(t);
+        packedIndex.put((long) r * seq + t);
+      }
+      packed += row.length;
     }
-    LongBuffer wordPositions = b.longs(1, positions.length).put(positions);
+    LongBuffer wordPositions = b.longs(4, positions.length);
+    for (long p : positions) { // row * seq + position -> the packed token
+      wordPositions.put(rowStart[(int) (p / seq)] + p % seq);
+    }
     FloatBuffer mix = b.floats(2, layerMix.length).put(layerMix);
     FloatBuffer prefixData = b.floats(1, 2 * config.layers() * perLayer);
     boolean padded = prefixes.stream().anyMatch(p -> p == null || p.prefixLength() != slots);
@@ -98,7 +113,10 @@ final class OrtRowEncoder implements RowEncoder {
 
     Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
-      inputs.put(PrefixedEncoderGraph.INPUT_IDS, OnnxTensor.createTensor(env, ids.flip(), new long[] {batch, seq}));
+      inputs.put(PrefixedEncoderGraph.INPUT_IDS, OnnxTensor.createTensor(env, ids.flip(), new long[] {tokens}));
+      inputs.put(PrefixedEncoderGraph.POSITION_IDS, OnnxTensor.createTensor(env, positionIds.flip(), new long[] {tokens}));
+      inputs.put(PrefixedEncoderGraph.PADDED_INDEX, OnnxTensor.createTensor(env, paddedIndex.flip(), new long[] {batch, seq}));
+      inputs.put(PrefixedEncoderGraph.PACKED_INDEX, OnnxTensor.createTensor(env, packedIndex.flip(), new long[] {tokens}));
       inputs.put(PrefixedEncoderGraph.ATTENTION_BIAS,
           OnnxTensor.createTensor(env, bias.flip(), new long[] {batch, 1, 1, slots + seq}));
       inputs.put(PrefixedEncoderGraph.WORD_POSITIONS,
@@ -141,7 +159,7 @@ final class OrtRowEncoder implements RowEncoder {
 
   /** One thread's reusable native input memory, grown as passes get bigger. */
   private static final class Buffers {
-    private final ByteBuffer[] longs = new ByteBuffer[2];
+    private final ByteBuffer[] longs = new ByteBuffer[5];
     private final ByteBuffer[] floats = new ByteBuffer[3];
 
     LongBuffer longs(int slot, int count) {

@@ -70,7 +70,7 @@ public final class NerProcessor implements AutoCloseable {
     this.statusProducer = new PrefixStatusProducer(config.bootstrapServers(), config.applicationId() + "-prefix-status",
         config.streamsOverrides(), config.topics().status(), serdes.prefixStatus().serializer());
     // pid@host: every instance applies (and reports) every update
-    this.engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces(), config.intraOpThreads()),
+    this.engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces()),
         config.inference().backend().open(plm, config.inference().precision(), config.intraOpThreads()));
     String instance = ManagementFactory.getRuntimeMXBean().getName();
     this.acceptedLog = AcceptedPrefixLog.open(config.bootstrapServers(), config.applicationId() + "-prefix-accepted",

@@ -84,7 +84,7 @@ final class PrefixTrainer {
       return null;
     }
     int cores = Runtime.getRuntime().availableProcessors();
-    return new NerEngine(plm, EngineOptions.defaults(plm.maxPieces(), cores),
+    return new NerEngine(plm, EngineOptions.defaults(plm.maxPieces()),
         EncoderBackend.ONNXRUNTIME.open(plm, Precision.FP32, cores));
   }
 

@@ -33,7 +33,7 @@ import org.tensorflow.types.TInt32;
  *
  * <p>int8 is held to the distribution of per-token cosines it reaches, not to MiniLM's bound of 0.97
  * for every token: BERT-base puts very large activations on a few tokens (a sentence-final period, an
- * emoji's piece), and one activation scale per pass then costs those tokens most (worst 0.79).
+ * emoji's piece), and one activation scale per pass then costs those tokens most (worst 0.84).
  */
 class TensorFlowParityTest {
   private static final double TOLERANCE = 1e-4;
@@ -103,6 +103,7 @@ class TensorFlowParityTest {
     Arrays.sort(cosines);
     String summary = String.format("int8 vs TensorFlow per-token cosine: min %.3f, 1st percentile %.3f, median %.3f",
         cosines[0], cosines[cosines.length / 100], cosines[cosines.length / 2]);
+    System.out.println(summary);
     assertTrue(cosines[cosines.length / 2] >= INT8_MEDIAN_COSINE, summary);
     assertTrue(cosines[cosines.length / 100] >= INT8_PERCENTILE_1_COSINE, summary);
   }

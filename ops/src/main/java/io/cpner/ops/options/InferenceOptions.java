@@ -22,6 +22,6 @@ public final class InferenceOptions {
 
   public NerEngine open(Plm plm) {
     int intraOp = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    return new NerEngine(plm, EngineOptions.defaults(plm.maxPieces(), intraOp), backend.open(plm, precision == null ? backend.defaultPrecision() : precision, intraOp));
+    return new NerEngine(plm, EngineOptions.defaults(plm.maxPieces()), backend.open(plm, precision == null ? backend.defaultPrecision() : precision, intraOp));
   }
 }

@@ -66,7 +66,7 @@ public final class TrainingReport {
       return 0;
     }
     int cores = Runtime.getRuntime().availableProcessors();
-    try (NerEngine engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces(), cores),
+    try (NerEngine engine = new NerEngine(plm, EngineOptions.defaults(plm.maxPieces()),
         EncoderBackend.ONNXRUNTIME.open(plm, Precision.INT8, cores))) {
       return Evaluation.score(engine, outcome.prefix(), data.dev()).f1() * 100;
     }

@@ -19,13 +19,22 @@ import java.util.function.Supplier;
  * ONNX runtime can run it: each layer's prefix keys and values are graph inputs, put in front of the
  * attention keys and values exactly as the DJL pass does.
  *
- * <p>Inputs: {@code input_ids (batch, seq)} int64; {@code attention_bias (batch, 1, 1, slots + seq)}
+ * <p>Rows are <em>packed</em>: the linear layers, layer norms and GELU, nearly all of the work, run
+ * over the real tokens of all rows one after another, {@code (tokens, hidden)}, so padding costs
+ * nothing there; only attention, which needs whole rows, scatters them into a padded
+ * {@code (batch, seq)} layout and gathers its output back.
+ *
+ * <p>Inputs: {@code input_ids (tokens)} and {@code position_ids (tokens)} int64, each row's pieces
+ * and their positions in the row, rows one after another; {@code padded_index (batch, seq)} int64,
+ * the packed token at each padded place (any token where a row has ended: those places are masked
+ * and their output dropped); {@code packed_index (tokens)} int64, each token's place
+ * {@code row * seq + position} in the padded layout; {@code attention_bias (batch, 1, 1, slots + seq)}
  * float, 0 where a key is visible and a large negative number where not; per layer {@code i}
  * {@code prefix_key_i} and {@code prefix_value_i (batch, heads, slots, headDim)} float;
- * {@code word_positions (words)} int64, flat indices {@code row * seq + position} of the pieces whose
- * hidden state is wanted; {@code layer_mix (words, k)} float, each word's weights over the last
- * {@code k = }{@link LayerMix#layers} layers, oldest first. Output: {@code hidden_at_words (words,
- * hidden)}, the weighted sum at each word, so only what the heads read leaves the runtime.
+ * {@code word_positions (words)} int64, the packed tokens whose hidden state is wanted;
+ * {@code layer_mix (words, k)} float, each word's weights over the last {@code k = }{@link
+ * LayerMix#layers} layers, oldest first. Output: {@code hidden_at_words (words, hidden)}, the weighted
+ * sum at each word, so only what the heads read leaves the runtime.
  *
  * <p>ONNX opset 17 plus two of ONNX Runtime's own ops: SkipLayerNormalization (bias + residual +
  * layer norm in one pass) and, for int8, DynamicQuantizeMatMul. Queries, keys and values come from one
@@ -47,6 +56,9 @@ public final class PrefixedEncoderGraph {
   }
 
   public static final String INPUT_IDS = "input_ids";
+  public static final String POSITION_IDS = "position_ids";
+  public static final String PADDED_INDEX = "padded_index";
+  public static final String PACKED_INDEX = "packed_index";
   public static final String ATTENTION_BIAS = "attention_bias";
   public static final String WORD_POSITIONS = "word_positions";
   public static final String LAYER_MIX = "layer_mix";
@@ -80,7 +92,10 @@ public final class PrefixedEncoderGraph {
     int hidden = config.hidden();
     int heads = config.heads();
     int headDim = config.headDim();
-    g.input(INPUT_IDS, ElementType.INT64, "batch", "seq");
+    g.input(INPUT_IDS, ElementType.INT64, "tokens");
+    g.input(POSITION_IDS, ElementType.INT64, "tokens");
+    g.input(PADDED_INDEX, ElementType.INT64, "batch", "seq");
+    g.input(PACKED_INDEX, ElementType.INT64, "tokens");
     g.input(ATTENTION_BIAS, ElementType.FLOAT, "batch", 1L, 1L, "keys");
     for (int i = 0; i < config.layers(); i++) {
       g.input(prefixKey(i), ElementType.FLOAT, "batch", (long) heads, "slots", (long) headDim);
@@ -91,11 +106,9 @@ public final class PrefixedEncoderGraph {
     g.input(LAYER_MIX, ElementType.FLOAT, "words", (long) mixed);
     List<String> lastLayers = new ArrayList<>(mixed);
 
-    // 1. Embeddings: word + position (first seq rows) + token type 0, then layer norm.  (batch, seq, hidden)
+    // 1. Embeddings: word + position + token type 0, then layer norm.  (tokens, hidden)
     String words = g.node("Gather", List.of(weight("embeddings.word_embeddings", w.wordEmbeddings()), INPUT_IDS));
-    String seqLength = g.node("Shape", List.of(INPUT_IDS), new Attribute("start", 1L), new Attribute("end", 2L));
-    String positions = g.node("Slice", List.of(weight("embeddings.position_embeddings", w.positionEmbeddings()),
-        longs("zero", 0), seqLength, longs("axis0", 0)));
+    String positions = g.node("Gather", List.of(weight("embeddings.position_embeddings", w.positionEmbeddings()), POSITION_IDS));
     float[] tokenType0 = new float[hidden];
     System.arraycopy(w.tokenTypeEmbeddings().toFloatArray(), 0, tokenType0, 0, hidden);
     String x = g.node("Add", List.of(g.node("Add", List.of(words, positions)),
@@ -103,18 +116,19 @@ public final class PrefixedEncoderGraph {
     x = layerNorm(x, "embeddings.LayerNorm", w.embeddingNormGamma(), w.embeddingNormBeta());
 
     String headShape = longs("head_shape", 0, 0, heads, headDim);
-    String mergedShape = longs("merged_shape", 0, 0, hidden);
+    String flatShape = longs("flat_shape", -1, hidden);
     String thirds = longs("qkv_split", hidden, hidden, hidden);
     float scale = (float) (1.0 / Math.sqrt(headDim));
     for (int i = 0; i < config.layers(); i++) {
       PlmWeights.Layer l = w.layers().get(i);
       String p = "encoder.layer." + i + ".";
-      // 2. Queries (pre-scaled by 1/sqrt(headDim)), keys, values: one product, split into heads.
-      //    (batch, seq, 3 hidden) -> 3 x (batch, heads, seq, headDim)
+      // 2. Queries (pre-scaled by 1/sqrt(headDim)), keys, values: one product over the packed tokens,
+      //    scattered into rows and split into heads.  (tokens, 3 hidden) -> 3 x (batch, heads, seq, headDim)
       float[] qkvW = concatColumns(hidden, scaled(l.queryW().toFloatArray(), scale), l.keyW().toFloatArray(), l.valueW().toFloatArray());
       float[] qkvB = concat(scaled(l.queryB().toFloatArray(), scale), l.keyB().toFloatArray(), l.valueB().toFloatArray());
       String qkv = linear(x, p + "attention.self.qkv", qkvW, new long[] {hidden, 3L * hidden}, qkvB);
-      List<String> parts = g.node("", "Split", List.of(qkv, thirds), 3, new Attribute("axis", -1L));
+      String rowsQkv = g.node("Gather", List.of(qkv, PADDED_INDEX), new Attribute("axis", 0L)); // (batch, seq, 3 hidden)
+      List<String> parts = g.node("", "Split", List.of(rowsQkv, thirds), 3, new Attribute("axis", -1L));
       String q = splitHeads(parts.get(0), headShape);
       String k = splitHeads(parts.get(1), headShape);
       String v = splitHeads(parts.get(2), headShape);
@@ -127,11 +141,12 @@ public final class PrefixedEncoderGraph {
       String probs = g.node("Softmax", List.of(scores), new Attribute("axis", -1L));
       String context = g.node("Reshape", List.of(
           g.node("Transpose", List.of(g.node("MatMul", List.of(probs, v))), new Attribute("perm", new long[] {0, 2, 1, 3})),
-          mergedShape)); // (batch, seq, hidden)
-      // 5. Output projection, then bias + residual + layer norm in one op.   (batch, seq, hidden)
+          flatShape)); // (batch seq, hidden)
+      context = g.node("Gather", List.of(context, PACKED_INDEX), new Attribute("axis", 0L)); // (tokens, hidden)
+      // 5. Output projection, then bias + residual + layer norm in one op.   (tokens, hidden)
       String attended = product(context, p + "attention.output.dense", l.attnOutW());
       x = skipLayerNorm(attended, x, p + "attention.output", l.attnOutB(), l.attnNormGamma(), l.attnNormBeta());
-      // 6. Feed-forward with the PLM's GELU, bias + residual + layer norm.   (batch, seq, hidden)
+      // 6. Feed-forward with the PLM's GELU, bias + residual + layer norm.   (tokens, hidden)
       String inner = feedForwardIn(x, p + "intermediate.dense", l.ffnInW(), l.ffnInB());
       String out = product(inner, p + "output.dense", l.ffnOutW());
       x = skipLayerNorm(out, x, p + "output", l.ffnOutB(), l.ffnNormGamma(), l.ffnNormBeta());
@@ -142,8 +157,7 @@ public final class PrefixedEncoderGraph {
     // 7. Only what the heads read: at each word, its weighted sum of the last layers.   (words, hidden)
     String sum = null;
     for (int j = 0; j < mixed; j++) {
-      String flat = g.node("Reshape", List.of(lastLayers.get(j), longs("flat_shape", -1, hidden)));
-      String atWords = g.node("Gather", List.of(flat, WORD_POSITIONS), new Attribute("axis", 0L));
+      String atWords = g.node("Gather", List.of(lastLayers.get(j), WORD_POSITIONS), new Attribute("axis", 0L));
       String weight = g.node("Slice", List.of(LAYER_MIX, longs("mix_" + j, j), longs("mix_" + (j + 1), j + 1), longs("axis1", 1)));
       String term = g.node("Mul", List.of(atWords, weight)); // (words, hidden) * (words, 1)
       sum = sum == null ? term : g.node("Add", List.of(sum, term));
