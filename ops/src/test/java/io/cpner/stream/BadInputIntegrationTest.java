@@ -295,7 +295,7 @@ class BadInputIntegrationTest {
     PrefixRegistry prefixes = new PrefixRegistry();
     NerStreamsApp app = new NerStreamsApp(config, TopicSerdes.fromRegistry(client),
         new NerTopology.Runtime(tagger, plm.identity(), prefixes, new PrefixUpdateStatus(), status -> { }, "bad-input-test",
-            NerMetrics.inMemory(), new RecentResults(10)));
+            NerMetrics.inMemory(), new RecentResults(10)), NerStreamsApp.inputPartitions(config));
     app.start();
     long deadline = System.currentTimeMillis() + 60_000;
     while (!(app.state() == KafkaStreams.State.RUNNING && prefixes.installedVersion(DOMAIN) == 1)) {

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -159,6 +160,14 @@ class UserTopicsIntegrationTest {
         assertEquals(12, counts.size());
         assertEquals(List.of(1), counts.values().stream().distinct().toList(), "one result per document");
         domains.forEach((id, domain) -> assertEquals(id.startsWith("p-") ? "politics" : "science", domain, id));
+        // and the topics it created have the input's partitions, not the broker's default of one
+        try (Admin admin = Admin.create(
+            Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()))) {
+          Map<String, Integer> partitions = new HashMap<>();
+          admin.describeTopics(List.of("entities-td.politics", "entities-td.science")).allTopicNames().get()
+              .forEach((topic, description) -> partitions.put(topic, description.partitions().size()));
+          assertEquals(Map.of("entities-td.politics", 2, "entities-td.science", 2), partitions);
+        }
         // and a value that is not UTF-8 text is a dead letter saying so, with its topic and offset
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.get().bootstrapServers()),

@@ -61,7 +61,8 @@ public final class NerProcessor implements AutoCloseable {
   private final TrendBoard trends = new TrendBoard(10);
   private ObservabilityServer http;
 
-  private NerProcessor(ProcessorConfig config, Plm plm, boolean ownsPlm) {
+  /** @param inputPartitions the input's partitions, 0 when unknown: the topics the processor creates get as many */
+  private NerProcessor(ProcessorConfig config, Plm plm, boolean ownsPlm, int inputPartitions) {
     this.plm = plm;
     this.ownsPlm = ownsPlm;
     SchemaRegistryClient registry = new SchemaRegistryClient(config.registryConfig());
@@ -77,8 +78,9 @@ public final class NerProcessor implements AutoCloseable {
         config.streamsOverrides(), config.topics().accepted());
     NerTopology.Runtime runtime = new NerTopology.Runtime(engine, plm.identity(), prefixes, updateStatus,
         statusProducer, acceptedLog, instance, metrics, recent, trends,
-        topic -> KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(topic, Optional.empty(),
-            Optional.empty()), "the output topic"), System::currentTimeMillis);
+        topic -> KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(topic,
+            inputPartitions > 0 ? Optional.of(inputPartitions) : Optional.empty(), Optional.empty()), "the output topic"),
+        System::currentTimeMillis);
     try {
       // what this application installed before, whatever compaction left on the control topic since
       int restored = AcceptedPrefixLog.restore(config.bootstrapServers(), config.streamsOverrides(), config.topics().accepted(),
@@ -86,7 +88,7 @@ public final class NerProcessor implements AutoCloseable {
               config.topics().accepted()), prefixes, domain -> { });
       LOG.info("{} prefixes restored from {}", restored, config.topics().accepted());
       metrics.watch(prefixes, updateStatus);
-      this.app = new NerStreamsApp(config, serdes, runtime);
+      this.app = new NerStreamsApp(config, serdes, runtime, inputPartitions);
       new KafkaStreamsMetrics(app.streams()).bindTo(meters);
       ProcessorConfig.Http http = config.http();
       if (http.port() >= 0) {
@@ -163,12 +165,13 @@ public final class NerProcessor implements AutoCloseable {
   }
 
   private static NerProcessor start(ProcessorConfig config, Plm plm, boolean ownsPlm) {
-    ProcessorConfig effective = config.streamThreads() > 1 ? config.forInputPartitions(NerStreamsApp.inputPartitions(config)) : config;
+    int inputPartitions = NerStreamsApp.inputPartitions(config); // read once: threads, mentions and output topics
+    ProcessorConfig effective = config.forInputPartitions(inputPartitions);
     if (effective != config) {
       LOG.info("{} stream threads, one per input partition, each pass on {} cores", effective.streamThreads(),
           effective.intraOpThreads());
     }
-    NerProcessor processor = new NerProcessor(effective, plm, ownsPlm);
+    NerProcessor processor = new NerProcessor(effective, plm, ownsPlm, inputPartitions);
     processor.app.start();
     return processor;
   }

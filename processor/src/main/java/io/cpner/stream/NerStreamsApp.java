@@ -33,11 +33,16 @@ public final class NerStreamsApp implements AutoCloseable {
   private final KafkaStreams streams;
   private final StreamThreadFailures threadFailures = new StreamThreadFailures(System::currentTimeMillis);
 
-  /** The topology on Kafka; the topics of the trends feed are created first if missing. */
-  public NerStreamsApp(ProcessorConfig config, TopicSerdes serdes, NerTopology.Runtime runtime) {
-    if (!config.trendsWindow().isZero()) { // mentions: as many partitions as the input, so the feed scales with it
+  /**
+   * The topology on Kafka; the topics of the trends feed are created first if missing.
+   *
+   * @param inputPartitions the input's partitions ({@link #inputPartitions}; 0 when unknown), which
+   *     the mentions topic gets too, so that the feed scales with the input
+   */
+  public NerStreamsApp(ProcessorConfig config, TopicSerdes serdes, NerTopology.Runtime runtime, int inputPartitions) {
+    if (!config.trendsWindow().isZero()) {
       KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(TrendFeed.mentionsTopic(config.applicationId()),
-          Optional.of(Math.max(1, inputPartitions(config))), Optional.empty()), "the mentions topic of the trends feed");
+          Optional.of(Math.max(1, inputPartitions)), Optional.empty()), "the mentions topic of the trends feed");
       KafkaTopics.ensure(config.bootstrapServers(), config.streamsOverrides(), new NewTopic(config.topics().trends(),
           Optional.empty(), Optional.empty()), "the trends topic");
     }

@@ -72,7 +72,7 @@ public final class ProcessorSettings {
       .define(INPUT_TOPIC_PATTERN, Type.STRING, "", Importance.MEDIUM,
           "A Java regular expression: read every topic whose whole name matches it, now or later, instead of topic.input.")
       .define(OUTPUT_TOPIC, Type.STRING, "entities", new ConfigDef.NonEmptyString(), Importance.HIGH,
-          "Topic the output of every document goes to (output.mode says what). With {domain} in it, one topic per domain of the prefix that tagged the document (e.g. entities.{domain}), created, and its schema registered, before its first document.")
+          "Topic the output of every document goes to (output.mode says what). With {domain} in it, one topic per domain of the prefix that tagged the document (e.g. entities.{domain}), created with the input's partitions, and its schema registered, before its first document.")
       .define(DEAD_LETTER_TOPIC, Type.STRING, "documents-dlq", new ConfigDef.NonEmptyString(), Importance.HIGH,
           "Topic of DeadLetter records: inputs that could not be tagged, with the reason and their source offset.")
       .define(CONTROL_TOPIC, Type.STRING, "prefix-updates", new ConfigDef.NonEmptyString(), Importance.HIGH,
