@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,6 +70,24 @@ class EncoderBackendParityTest {
     // and int8 linear layers stay close in direction (per word cosine)
     float[] int8 = backends.ortInt8().hiddenAt(rows, rowPrefixes, positions);
     assertTrue(HiddenStates.minCosine(expected, int8, plm.config().hidden()) > 0.97, "int8 cosine " + HiddenStates.minCosine(expected, int8, plm.config().hidden()));
+  }
+
+  @Test
+  void shouldGiveARowTheSameInt8HiddenStatesAloneAsInABatchWithOthers() {
+    // given a short row, and the same row in a batch with longer ones (one with a large activation range)
+    DomainPrefix prefix = TestPrefixes.random(plm, "a", 10, 1);
+    List<long[]> batch = TEXTS.stream().map(EncoderBackendParityTest::ids).toList();
+    long[] row = batch.get(0);
+    // when the int8 encoder runs it alone and in the batch
+    float[] alone = backends.ortInt8().hiddenAt(List.of(row), List.of(prefix), HiddenStates.allPositions(List.of(row)));
+    long[] inBatch = new long[row.length]; // its pieces: row 0 of the batch, whose rows are padded to the longest
+    for (int t = 0; t < row.length; t++) {
+      inBatch[t] = t;
+    }
+    float[] batched = backends.ortInt8().hiddenAt(batch, Collections.nCopies(batch.size(), prefix), inBatch);
+    // then its hidden states are the same up to float rounding: each token is quantized on its own,
+    // so a document's entities do not depend on what it is batched with
+    assertEquals(0, HiddenStates.maxAbsDiff(alone, batched), 1e-4);
   }
 
   @Test

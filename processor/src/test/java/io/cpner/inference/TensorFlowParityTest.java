@@ -31,15 +31,16 @@ import org.tensorflow.types.TInt32;
  * PyTorch within 1e-4; ONNX Runtime fp32 within 2e-4, the bound between our two backends (its fused
  * layer norm and GELU kernels land at 1.03e-4 on one sentence of the 22, below 1e-4 on the rest).
  *
- * <p>int8 is held to the distribution of per-token cosines it reaches, not to MiniLM's bound of 0.97
- * for every token: BERT-base puts very large activations on a few tokens (a sentence-final period, an
- * emoji's piece), and one activation scale per pass then costs those tokens most (worst 0.84).
+ * <p>int8 is held to the distribution of per-token cosines it reaches (median 0.996, 1st percentile
+ * 0.994), not to MiniLM's bound of 0.97 for every token: BERT-base puts very large activations on a
+ * few tokens (a sentence-final period, an emoji's piece), whose own int8 scale then costs them most
+ * (worst 0.92).
  */
 class TensorFlowParityTest {
   private static final double TOLERANCE = 1e-4;
   private static final double ORT_FP32_TOLERANCE = 2e-4;
-  private static final double INT8_MEDIAN_COSINE = 0.975;
-  private static final double INT8_PERCENTILE_1_COSINE = 0.94;
+  private static final double INT8_MEDIAN_COSINE = 0.99;
+  private static final double INT8_PERCENTILE_1_COSINE = 0.98;
   /** The SavedModel's input length: its graph is fixed at 128 positions. */
   private static final int TF_POSITIONS = 128;
   private static final String SEQUENCE_OUTPUT = "module_apply_tokens/bert/encoder/Reshape_13:0";

@@ -216,7 +216,7 @@ public final class PlmReport {
         EngineBench.Point onAllCores = asServed != null && asServed.tokensPerSec() > int8Best.tokensPerSec() ? asServed : int8Best;
         out.add(new Target("engine int8 / int8 matmul ceiling", onAllCores.tokensPerSec() / ceiling.int8().tokensPerSec(), 0.8,
             true, "engine's real tokens/s at its best batch and threading (" + onAllCores.label() + ", batch "
-                + onAllCores.batch() + ") vs the ceiling from the measured DynamicQuantizeMatMul rate on every core"));
+                + onAllCores.batch() + ") vs the ceiling from the measured MatMulInteger rate on every core"));
       }
     }
     if (fp32Best != null && ceiling != null) {

@@ -26,7 +26,8 @@ import java.util.List;
 public final class OnnxModelWriter {
   /** ONNX element types used here. */
   public enum ElementType {
-    FLOAT(TensorProto.DataType.FLOAT), INT8(TensorProto.DataType.INT8), INT64(TensorProto.DataType.INT64);
+    FLOAT(TensorProto.DataType.FLOAT), INT8(TensorProto.DataType.INT8), UINT8(TensorProto.DataType.UINT8),
+    INT32(TensorProto.DataType.INT32), INT64(TensorProto.DataType.INT64);
 
     final TensorProto.DataType code;
 
@@ -73,6 +74,11 @@ public final class OnnxModelWriter {
   /** An int8 constant. Returns its name. */
   public String constant(String name, long[] dims, byte[] values) {
     return tensor(name, dims, ElementType.INT8, values);
+  }
+
+  /** A uint8 constant: {@code values} read as unsigned bytes. */
+  public String unsignedConstant(String name, long[] dims, byte[] values) {
+    return tensor(name, dims, ElementType.UINT8, values);
   }
 
   /** An ONNX-domain node with one output; returns the output's name. */

@@ -1,5 +1,6 @@
 package io.cpner.ops.bench.peers;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -9,9 +10,9 @@ import io.cpner.model.onnx.OnnxModelWriter.ElementType;
 import io.cpner.model.onnx.OnnxModelWriter;
 import io.cpner.model.onnx.PrefixedEncoderGraph.Precision;
 import io.cpner.ops.bench.measure.TimedCalls;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,10 +24,10 @@ import java.util.Random;
  * layer (h hidden, f feed-forward width), which is all but ~1-2% of its work at sentence lengths
  * (attention scores add {@code 4 * seq * h}).
  *
- * <p>fp32 runs ONNX {@code MatMul} with a float weight constant; int8 runs the op the int8 engine
- * graph is built from, ONNX Runtime's {@code com.microsoft DynamicQuantizeMatMul}: float activations
- * quantized per call, an int8 weight constant {@code (in, out)} with one float scale and a zero
- * zero-point per output column, no bias.
+ * <p>fp32 runs ONNX {@code MatMul} with a float weight constant; int8 runs the bare integer product
+ * inside the engine's {@code MatMulIntegerToFloat}, ONNX {@code MatMulInteger}: uint8 activations
+ * (zero point 128, already quantized: the engine's per-token quantization and rescaling are its own
+ * cost) times an int8 weight constant {@code (in, out)}, into int32.
  */
 public final class MatmulCeiling {
   /** One weight shape {@code (tokens, in) x (in, out)}: its rate in each precision, two operations a multiply-add. */
@@ -77,12 +78,8 @@ public final class MatmulCeiling {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(threads);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-      float[] x = new float[tokens * in];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) random.nextGaussian();
-      }
       try (OrtSession session = env.createSession(graph(in, out, precision, random), options);
-           OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {tokens, in})) {
+           OnnxTensor input = input(env, tokens, in, precision, random)) {
         TimedCalls.Timing timing = TimedCalls.run(3, seconds, () -> {
           session.run(Map.of("x", input)).close();
           return TimedCalls.NO_COUNTS;
@@ -92,10 +89,27 @@ public final class MatmulCeiling {
     }
   }
 
+  /** Random activations {@code (tokens, in)}: Gaussian floats, or uint8 around 128 for int8. */
+  private static OnnxTensor input(OrtEnvironment env, int tokens, int in, Precision precision, Random random) throws OrtException {
+    long[] shape = {tokens, in};
+    if (precision == Precision.FP32) {
+      float[] x = new float[tokens * in];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) random.nextGaussian();
+      }
+      return OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+    }
+    byte[] x = new byte[tokens * in];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (byte) (128 + (int) Math.max(-127, Math.min(127, Math.round(random.nextGaussian() * 40))));
+    }
+    return OnnxTensor.createTensor(env, ByteBuffer.wrap(x), shape, OnnxJavaType.UINT8);
+  }
+
   /** {@code y (tokens, out) = x (tokens, in) W (in, out)}, W a random constant in the given precision. */
   private static byte[] graph(int in, int out, Precision precision, Random random) {
     OnnxModelWriter g = new OnnxModelWriter();
-    g.input("x", ElementType.FLOAT, "tokens", (long) in);
+    g.input("x", precision == Precision.FP32 ? ElementType.FLOAT : ElementType.UINT8, "tokens", (long) in);
     long[] shape = {in, out};
     String y;
     if (precision == Precision.FP32) {
@@ -109,13 +123,11 @@ public final class MatmulCeiling {
       for (int i = 0; i < w.length; i++) {
         w[i] = (byte) (random.nextInt(255) - 127);
       }
-      float[] scales = new float[out];
-      Arrays.fill(scales, 0.05f / 127);
-      y = g.node("com.microsoft", "DynamicQuantizeMatMul", List.of("x", g.constant("w_int8", shape, w),
-          g.constant("w_scale", new long[] {out}, scales), g.constant("w_zero", new long[] {out}, new byte[out])));
+      y = g.node("MatMulInteger", List.of("x", g.constant("w_int8", shape, w),
+          g.unsignedConstant("x_zero", new long[] {}, new byte[] {(byte) 128})));
     }
     g.rename(y, "y");
-    g.output("y", ElementType.FLOAT, "tokens", (long) out);
+    g.output("y", precision == Precision.FP32 ? ElementType.FLOAT : ElementType.INT32, "tokens", (long) out);
     return g.toBytes("matmul", 17);
   }
 }
