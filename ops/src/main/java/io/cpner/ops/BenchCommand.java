@@ -52,6 +52,8 @@ final class BenchCommand implements Callable<Integer> {
   static final String DEFAULT_PLMS = PlmLoader.MINILM + "," + PlmLoader.BERT_BASE_CASED;
   /** The largest batch the TensorFlow peer runs (each of its rows is {@value TfPeerBench#POSITIONS} positions long). */
   static final int MAX_TF_BATCH = 32;
+  /** The peer's model pads every layer (the engine's packs rows), so its sorted chunks stop at 30% padding. */
+  private static final double PADDED_PEER_MAX_PADDING = 1.3;
 
   @Option(names = {"--plms", "--plm"}, split = ",", paramLabel = "PLM", defaultValue = DEFAULT_PLMS,
       description = "The PLMs to measure, in turn, each loaded alone and closed before the next: " + PlmLoader.MINILM
@@ -256,9 +258,6 @@ final class BenchCommand implements Callable<Integer> {
    * The PLM's own model on the runtime its users would pick, without prefixes: ONNX Runtime on
    * all-MiniLM-L6-v2's ONNX file, TensorFlow on BERT-base's SavedModel; no rows for another PLM.
    */
-  /** The peer's model pads every layer (the engine's packs rows), so its sorted chunks stop at 30% padding. */
-  private static final double PADDED_PEER_MAX_PADDING = 1.3;
-
   private void measurePeer(PlmReport report, Plm plm, List<String> texts) throws Exception {
     if (plm.id().equals(PlmLoader.DEFAULT_ID)) {
       List<long[]> rows = PeerRows.of(plm, texts, plm.config().maxPositions());
