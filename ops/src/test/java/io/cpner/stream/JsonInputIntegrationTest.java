@@ -93,7 +93,8 @@ class JsonInputIntegrationTest {
       ProcessorConfig config = StreamTestKit.configWithTopics("json-enriched", registry.url(), 1, Map.of(
           ProcessorSettings.INPUT_FORMAT, "JSON", ProcessorSettings.INPUT_TEXT_FIELD, "body.text",
           ProcessorSettings.INPUT_DOMAIN, "header:x-domain", ProcessorSettings.OUTPUT_MODE, "ENRICHED",
-          ProcessorSettings.OUTPUT_ENTITIES_FIELD, "ner", ProcessorSettings.TRENDS_WINDOW_MS, "10000"));
+          ProcessorSettings.OUTPUT_ENTITIES_FIELD, "ner", ProcessorSettings.TRENDS_WINDOW_MS, "10000",
+          ProcessorSettings.TRENDS_GRACE_MS, "0"));
       StreamTestKit.publish(registry.url(), config, TestPrefixes.capitalisedWords(plm, "news"));
       try (NerProcessor processor = NerProcessor.start(config, plm);
           KafkaProducer<String, String> producer = new KafkaProducer<>(

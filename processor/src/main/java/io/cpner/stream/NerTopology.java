@@ -90,7 +90,8 @@ public final class NerTopology {
     boolean trends = !config.trendsWindow().isZero();
     String mentionsTopic = TrendFeed.mentionsTopic(config.applicationId());
     if (trends) {
-      TrendFeed.addTo(builder, mentionsTopic, config.topics().trends(), config.trendsWindow(), serdes.trend(), runtime.trends());
+      TrendFeed.addTo(builder, mentionsTopic, config.topics().trends(), config.trendsWindow(), config.trendsGrace(), serdes.trend(),
+          runtime.trends());
     }
     Topology topology = builder.build();
     // 1. Raw input bytes, so that undecodable records reach the dead-letter topic with their bytes.

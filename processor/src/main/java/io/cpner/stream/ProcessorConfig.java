@@ -233,6 +233,11 @@ public final class ProcessorConfig extends AbstractConfig {
     return Duration.ofMillis(getLong(ProcessorSettings.TRENDS_WINDOW_MS));
   }
 
+  /** How late a mention may still count in its trends window. */
+  public Duration trendsGrace() {
+    return Duration.ofMillis(getLong(ProcessorSettings.TRENDS_GRACE_MS));
+  }
+
   /** What is written for each tagged document. */
   public OutputSpec output() {
     return output;

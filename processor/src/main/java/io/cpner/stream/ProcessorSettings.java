@@ -28,6 +28,7 @@ public final class ProcessorSettings {
   public static final String ACCEPTED_TOPIC = "topic.prefix.accepted";
   public static final String TRENDS_TOPIC = "topic.trends";
   public static final String TRENDS_WINDOW_MS = "trends.window.ms";
+  public static final String TRENDS_GRACE_MS = "trends.grace.ms";
   public static final String TRUSTED_KEYS = UpdatePolicy.TRUSTED_KEYS;
   public static final String ALLOW_UNSIGNED = UpdatePolicy.ALLOW_UNSIGNED;
   public static final String UPDATE_MAX_BYTES = UpdatePolicy.MAX_BYTES;
@@ -85,6 +86,8 @@ public final class ProcessorSettings {
           "Topic of EntityTrend records keyed by domain: mentions per (domain, type, normalised text) in each closed tumbling window of trends.window.ms.")
       .define(TRENDS_WINDOW_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.MEDIUM,
           "Size of the trends feed's tumbling windows, in event time (the input records' timestamps); a window's counts go out when a later record closes it. 0: no feed (and no mentions topic).")
+      .define(TRENDS_GRACE_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
+          "How late, in event time, a mention may still count in its trends window: a window closes (and its counts go out) once records trail its end by this much. Mentions reach the feed out of order (stream threads tag different partitions' batches at different moments); later ones are dropped (kafka_stream_task_dropped_records_total).")
       .define(TRUSTED_KEYS, Type.STRING, "", Importance.HIGH,
           "File of trusted Ed25519 public keys, one keyId=base64 X.509 key a line (cpner keygen writes one); a signed update installs only if one of them verifies it. Required unless prefix.updates.allow.unsigned=true.")
       .define(ALLOW_UNSIGNED, Type.BOOLEAN, false, Importance.HIGH,

@@ -104,6 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
       settings.put(ProcessorSettings.HTTP_PORT, "0"); // any free port: the demo must not clash with a running processor
       settings.put(ProcessorSettings.APPLICATION_ID, "cpner-demo");
       settings.put(ProcessorSettings.TRENDS_WINDOW_MS, "5000"); // windows that close within the demo's traffic
+      settings.put(ProcessorSettings.TRENDS_GRACE_MS, "2000");
       // a throwaway signing key, trusted by this processor alone: the demo publishes signed updates
       PrefixSigningKey signingKey = InProcessSetup.throwawaySigningKey("demo", settings);
       try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(EmbeddedSchemaRegistry.Settings.of(kafka.bootstrapServers()))) {

@@ -22,7 +22,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * meet in one task whatever partition its documents came from); here they are summed in tumbling
  * event-time windows ({@link #STORE}, changelogged, exactly-once with the rest) and each window's
  * counts are emitted once, when it closes, to the trends topic keyed by domain, and shown on the
- * live page ({@link TrendBoard}).
+ * live page ({@link TrendBoard}). Mentions arrive out of event-time order (stream threads tag their
+ * partitions' batches at different moments), so a window stays open for a grace period after its
+ * end: it closes once the feed has seen a mention that much later.
  */
 public final class TrendFeed {
   /** The windowed counts' state store. */
@@ -35,12 +37,15 @@ public final class TrendFeed {
     return applicationId + "-entity-mentions";
   }
 
-  /** Adds the feed to {@code builder}: from {@code mentionsTopic} to {@code trendsTopic}, windows of {@code window}. */
-  public static void addTo(StreamsBuilder builder, String mentionsTopic, String trendsTopic, Duration window,
+  /**
+   * Adds the feed to {@code builder}: from {@code mentionsTopic} to {@code trendsTopic}, windows of
+   * {@code window} that take mentions up to {@code grace} late.
+   */
+  public static void addTo(StreamsBuilder builder, String mentionsTopic, String trendsTopic, Duration window, Duration grace,
       Serde<EntityTrend> trends, TrendBoard board) {
     builder.stream(mentionsTopic, Consumed.with(Serdes.String(), Serdes.Long()).withName("mentions"))
         .groupByKey(Grouped.with("mentions-by-entity", Serdes.String(), Serdes.Long()))
-        .windowedBy(TimeWindows.ofSizeWithNoGrace(window))
+        .windowedBy(TimeWindows.ofSizeAndGrace(window, grace))
         .reduce(Long::sum, Named.as("count-mentions"),
             Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STORE).withKeySerde(Serdes.String()).withValueSerde(Serdes.Long()))
         .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()).withName("until-window-closes"))

@@ -30,7 +30,7 @@ class TrendFeedTest {
     AvroSerde<EntityTrend> serde = AvroSerde.forClass(EntityTrend.class, new InMemorySchemaRegistry(), false);
     TrendBoard board = new TrendBoard(2);
     StreamsBuilder builder = new StreamsBuilder();
-    TrendFeed.addTo(builder, "mentions", "trends", Duration.ofMinutes(1), serde, board);
+    TrendFeed.addTo(builder, "mentions", "trends", Duration.ofMinutes(1), Duration.ZERO, serde, board);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trend-feed-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -57,6 +57,41 @@ class TrendFeedTest {
       // and the live page shows each domain's top two of that window
       assertEquals(List.of(new TrendBoard.Entry("politician", "angela merkel", 2), new TrendBoard.Entry("location", "berlin", 1)),
           board.snapshot().stream().filter(w -> w.domain().equals("politics")).findFirst().orElseThrow().top());
+    }
+  }
+
+  @Test
+  void shouldCountAMentionThatArrivesOutOfOrderWithinTheGraceAndDropOneLaterThanThat() {
+    AvroSerde<EntityTrend> serde = AvroSerde.forClass(EntityTrend.class, new InMemorySchemaRegistry(), false);
+    StreamsBuilder builder = new StreamsBuilder();
+    TrendFeed.addTo(builder, "mentions", "trends", Duration.ofMinutes(1), Duration.ofSeconds(10), serde, new TrendBoard(2));
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trend-feed-grace-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
+      TestInputTopic<String, Long> mentions = driver.createInputTopic("mentions", new StringSerializer(), new LongSerializer());
+      TestOutputTopic<String, EntityTrend> trends = driver.createOutputTopic("trends", new StringDeserializer(), serde.deserializer());
+      // given a mention in the first minute, then one of the second minute from a faster stream thread
+      pipe(mentions, "politics", List.of(span("Berlin", "location")), T0.plusSeconds(50));
+      pipe(mentions, "politics", List.of(span("Paris", "location")), T0.plusSeconds(65));
+      // when a first-minute document tagged later comes in after it, 5 s past the window's end
+      pipe(mentions, "politics", List.of(span("Berlin", "location")), T0.plusSeconds(55));
+      assertEquals(List.of(), trends.readValuesToList(), "the window waits out its grace");
+      // and the feed moves on past the grace, then a first-minute mention comes in 20 s late
+      pipe(mentions, "politics", List.of(span("Rome", "location")), T0.plusSeconds(71));
+      pipe(mentions, "politics", List.of(span("Berlin", "location")), T0.plusSeconds(30));
+      pipe(mentions, "politics", List.of(span("Paris", "location")), T0.plusSeconds(131));
+
+      // then the first minute counts the out-of-order mention, and the window went out once, before the late one
+      List<EntityTrend> out = trends.readValuesToList();
+      EntityTrend first = out.get(0);
+      assertEquals(List.of("berlin", 2L, T0.toEpochMilli()), List.of(first.getText(), first.getMentions(), first.getWindowStartMs()));
+      assertEquals(1, out.stream().filter(t -> t.getWindowStartMs() == T0.toEpochMilli()).count(), out.toString());
+      // and the second minute's counts are Paris and Rome
+      Map<String, Long> second = new java.util.TreeMap<>();
+      out.stream().filter(t -> t.getWindowStartMs() == T0.plusSeconds(60).toEpochMilli())
+          .forEach(t -> second.put(t.getText().toString(), t.getMentions()));
+      assertEquals(Map.of("paris", 1L, "rome", 1L), second);
     }
   }
 
