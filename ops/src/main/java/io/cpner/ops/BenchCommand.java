@@ -270,10 +270,15 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     } else if (plm.id().equals(PlmLoader.BERT_BASE_CASED)) {
-      try (TfPeerBench peer = TfPeerBench.open(PeerRows.of(plm, texts, TfPeerBench.POSITIONS), intraOp)) {
-        for (int batch : batchSizes) {
-          if (batch <= MAX_TF_BATCH) {
-            report.tensorflowPeer(peer.measure(batch, seconds));
+      // at both threadings the engine runs at: one caller on every core, and the processor's
+      List<long[]> rows = PeerRows.of(plm, texts, TfPeerBench.POSITIONS);
+      for (int[] threading : streamThreads == 1 ? List.of(new int[] {1, intraOp})
+          : List.of(new int[] {1, intraOp}, new int[] {streamThreads, passThreads})) {
+        try (TfPeerBench peer = TfPeerBench.open(rows, threading[0], threading[1])) {
+          for (int batch : batchSizes) {
+            if (batch <= MAX_TF_BATCH) {
+              report.tensorflowPeer(peer.measure(batch, seconds));
+            }
           }
         }
       }

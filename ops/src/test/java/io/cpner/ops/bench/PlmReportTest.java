@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cpner.SharedPlm;
 import io.cpner.ops.bench.measure.EngineBench;
 import io.cpner.ops.bench.peers.MatmulCeiling;
+import io.cpner.ops.bench.peers.TfPeerBench;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,26 @@ class PlmReportTest {
     // then only the int8 engine's own rows count
     assertEquals(0.5, target.measured(), 1e-9);
     assertTrue(target.how().contains(INT8 + ", batch 32"), target.how());
+  }
+
+  @Test
+  void shouldCompareTheTensorflowPeerAndTheEngineEachAtItsBestThreading() {
+    // given the engine and the peer, each with one caller on both cores and with two callers on one core each
+    PlmReport report = report(AS_PROCESSOR);
+    report.engine(point(INT8, 32, 3000));
+    report.engine(point(AS_PROCESSOR, 8, 4800));
+    report.tensorflowPeer(new EngineBench.Point(TfPeerBench.ONE_CALLER, 32, 600, 20, 1000, 1.5)); // 1,500 computed/s
+    report.tensorflowPeer(new EngineBench.Point(TfPeerBench.ONE_CALLER + ", 2 callers x 1 threads", 8, 640, 20, 1000, 2.0));
+    // when the targets are computed
+    PlmReport.Target target = target(report, "engine int8 / tensorflow peer computed tokens/s");
+    PlmReport.Target oneCallerEach = target(report, "engine int8 / tensorflow peer computed tokens/s, one caller each");
+    // then the target sets the engine's best (two callers) against the peer's best computed rate (two callers: 1,920/s)
+    assertEquals(4800 / 1920.0, target.measured(), 1e-9);
+    assertTrue(target.how().contains(AS_PROCESSOR + ", batch 8"), target.how());
+    assertTrue(target.how().contains("2 callers x 1 threads, batch 8"), target.how());
+    // and one caller against one caller is reported beside it, for information
+    assertTrue(oneCallerEach.informational());
+    assertEquals(3000 / 1500.0, oneCallerEach.measured(), 1e-9);
   }
 
   private static PlmReport report(String pipelineEngine) {

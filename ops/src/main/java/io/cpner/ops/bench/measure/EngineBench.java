@@ -5,11 +5,6 @@ import io.cpner.inference.NerEngine;
 import io.cpner.prefix.DomainPrefix;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.IntFunction;
 
 /**
  * Engine-only throughput: {@link NerEngine#tag} on consecutive chunks of the corpus (word splitting,
@@ -55,65 +50,23 @@ public final class EngineBench {
    * do. Milliseconds per call are those of one caller's call.
    */
   public Point measure(String label, NerEngine engine, List<DomainPrefix> prefixes, int batch, double seconds, int callers) {
-    ExecutorService pool = Executors.newFixedThreadPool(callers);
-    try {
-      run(pool, callers, c -> {
-        int cursor = c * texts.size() / callers;
-        for (int i = 0; i < Math.max(3, 64 / batch); i++) {
-          engine.tag(chunk(prefixes, cursor, batch));
-          cursor = (cursor + batch) % texts.size();
+    NerEngine.PassCounters[] before = new NerEngine.PassCounters[1];
+    TimedCalls.Timing t = TimedCalls.concurrently(callers, Math.max(3, 64 / batch), seconds, caller -> {
+      int[] cursor = {caller * texts.size() / callers};
+      return () -> {
+        List<NerEngine.Request> requests = chunk(prefixes, cursor[0], batch);
+        engine.tag(requests);
+        long tokenCount = 0;
+        for (int i = 0; i < requests.size(); i++) {
+          tokenCount += tokens[(cursor[0] + i) % texts.size()];
         }
-        return new long[3];
-      });
-      NerEngine.PassCounters before = engine.counters();
-      long start = System.nanoTime();
-      long deadline = start + (long) (seconds * 1e9);
-      long[] sum = run(pool, callers, c -> {
-        long[] counts = new long[3]; // tokens, documents, calls
-        int cursor = c * texts.size() / callers;
-        while (System.nanoTime() < deadline) {
-          List<NerEngine.Request> requests = chunk(prefixes, cursor, batch);
-          engine.tag(requests);
-          for (int i = 0; i < requests.size(); i++) {
-            counts[0] += tokens[(cursor + i) % texts.size()];
-          }
-          counts[1] += requests.size();
-          counts[2]++;
-          cursor = (cursor + batch) % texts.size();
-        }
-        return counts;
-      });
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      NerEngine.PassCounters after = engine.counters();
-      double waste = (double) (after.paddedTokens() - before.paddedTokens()) / (after.realTokens() - before.realTokens()) - 1;
-      return new Point(label, batch, sum[0] / elapsed, sum[1] / elapsed, elapsed * 1000 * callers / sum[2], waste);
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
-  /** Runs {@code work} once per caller on the pool and adds up what each returns. */
-  private static long[] run(ExecutorService pool, int callers, IntFunction<long[]> work) {
-    List<Future<long[]>> futures = new ArrayList<>();
-    for (int c = 0; c < callers; c++) {
-      int caller = c;
-      futures.add(pool.submit(() -> work.apply(caller)));
-    }
-    long[] sum = new long[3];
-    try {
-      for (Future<long[]> f : futures) {
-        long[] part = f.get();
-        for (int i = 0; i < sum.length; i++) {
-          sum[i] += part[i];
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("an engine call failed", e.getCause());
-    }
-    return sum;
+        cursor[0] = (cursor[0] + batch) % texts.size();
+        return new long[] {tokenCount, requests.size()};
+      };
+    }, () -> before[0] = engine.counters());
+    NerEngine.PassCounters after = engine.counters();
+    double waste = (double) (after.paddedTokens() - before[0].paddedTokens()) / (after.realTokens() - before[0].realTokens()) - 1;
+    return new Point(label, batch, t.perSecond(0), t.perSecond(1), t.msPerCall(), waste);
   }
 
   private List<NerEngine.Request> chunk(List<DomainPrefix> prefixes, int from, int size) {

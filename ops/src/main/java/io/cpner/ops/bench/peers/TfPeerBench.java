@@ -7,6 +7,7 @@ import io.cpner.ops.bench.measure.TimedCalls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Result;
@@ -21,8 +22,11 @@ import org.tensorflow.types.TInt32;
  * SavedModel, extracted from the Maven artifact the engine's weights are imported from, on the same
  * word-piece rows. Its graph takes a fixed {@value #POSITIONS} positions, so every row is padded to
  * them (longer ones cut): {@code batch * POSITIONS} tokens are computed per call whatever the rows'
- * lengths. It cannot take a prefix, so it runs the plain encoder. Intra-op threads are the bench's;
- * inter-op threads one, so that independent ops do not compete for the same cores.
+ * lengths. It cannot take a prefix, so it runs the plain encoder. It runs at either threading the
+ * engine is measured at: one caller whose calls use every core, or several callers at once, each
+ * with its own session (a copy of the model) and its share of the cores, as the processor's stream
+ * threads share the engine. Inter-op threads are one, so that independent ops do not compete for the
+ * same cores.
  *
  * <p>Signature of the graph: {@code input_ids}, {@code input_mask} (1 for a real token, 0 for
  * padding) and {@code segment_ids} (all 0), each int32 {@code (batch, POSITIONS)}; output the
@@ -31,40 +35,51 @@ import org.tensorflow.types.TInt32;
 public final class TfPeerBench implements AutoCloseable {
   /** Positions of every row of the SavedModel's graph. */
   public static final int POSITIONS = 128;
+  /** The label of its points with one caller. */
+  public static final String ONE_CALLER = "tensorflow peer, " + POSITIONS + " positions";
   private static final String INPUT_IDS = "input_ids:0";
   private static final String INPUT_MASK = "input_mask:0";
   private static final String SEGMENT_IDS = "segment_ids:0";
   private static final String SEQUENCE_OUTPUT = "module_apply_tokens/bert/encoder/Reshape_13:0";
 
   private final Path savedModel;
-  private final SavedModelBundle bundle;
+  private final List<SavedModelBundle> sessions;
+  private final int threads;
   private final List<long[]> rows;
 
-  private TfPeerBench(Path savedModel, SavedModelBundle bundle, List<long[]> rows) {
+  private TfPeerBench(Path savedModel, List<SavedModelBundle> sessions, int threads, List<long[]> rows) {
     this.savedModel = savedModel;
-    this.bundle = bundle;
+    this.sessions = sessions;
+    this.threads = threads;
     this.rows = rows;
   }
 
   /**
-   * Extracts the SavedModel into a temporary directory (removed on {@link #close}) and loads it.
+   * Extracts the SavedModel into a temporary directory (removed on {@link #close}) and loads it
+   * once per caller.
    *
    * @param rows each text's word-piece ids with [CLS] and [SEP], at most {@value #POSITIONS} long,
    *     parallel to the corpus ({@link PeerRows#of} with {@value #POSITIONS} positions)
+   * @param callers callers at once, each with its own session
+   * @param threads intra-op threads of each session
    */
-  public static TfPeerBench open(List<long[]> rows, int threads) throws IOException {
+  public static TfPeerBench open(List<long[]> rows, int callers, int threads) throws IOException {
     for (long[] row : rows) {
       if (row.length > POSITIONS) {
         throw new IllegalArgumentException("expected rows of at most " + POSITIONS + " ids, found one of " + row.length);
       }
     }
     Path dir = Files.createTempDirectory("cpner-bench-savedmodel");
+    List<SavedModelBundle> sessions = new ArrayList<>();
     try {
       BertSavedModelImporter.extractSavedModel(dir);
       ConfigProto config = ConfigProto.newBuilder().setIntraOpParallelismThreads(threads).setInterOpParallelismThreads(1).build();
-      SavedModelBundle bundle = SavedModelBundle.loader(dir.toString()).withTags("serve").withConfigProto(config).load();
-      return new TfPeerBench(dir, bundle, rows);
+      for (int c = 0; c < callers; c++) {
+        sessions.add(SavedModelBundle.loader(dir.toString()).withTags("serve").withConfigProto(config).load());
+      }
+      return new TfPeerBench(dir, sessions, threads, rows);
     } catch (IOException | RuntimeException e) {
+      sessions.forEach(SavedModelBundle::close);
       Directories.deleteQuietly(dir);
       throw e;
     }
@@ -72,22 +87,27 @@ public final class TfPeerBench implements AutoCloseable {
 
   /**
    * Runs {@code batch} consecutive rows per call, each padded to {@value #POSITIONS}, for
-   * {@code seconds} after a warm-up. Tokens/s counts the rows' own tokens; padding is the rest of
-   * what was computed, so computed tokens/s is {@code batch * POSITIONS} per call.
+   * {@code seconds} after a warm-up, every caller from its own place in the corpus. Tokens/s counts
+   * the rows' own tokens; padding is the rest of what was computed, so computed tokens/s is
+   * {@code batch * POSITIONS} per call.
    */
   public EngineBench.Point measure(int batch, double seconds) {
-    int[] cursor = {0};
-    TimedCalls.Timing t = TimedCalls.run(Math.max(3, 64 / batch), seconds, () -> {
-      long real = run(cursor[0], batch);
-      cursor[0] = (cursor[0] + batch) % rows.size();
-      return new long[] {real, (long) batch * POSITIONS};
-    });
-    return new EngineBench.Point("tensorflow peer, SavedModel, " + POSITIONS + " positions", batch, t.perSecond(0),
-        batch * t.calls() / t.seconds(), t.msPerCall(), (double) t.counts()[1] / t.counts()[0] - 1);
+    int callers = sessions.size();
+    TimedCalls.Timing t = TimedCalls.concurrently(callers, Math.max(3, 64 / batch), seconds, caller -> {
+      int[] cursor = {caller * rows.size() / callers};
+      return () -> {
+        long real = run(sessions.get(caller), cursor[0], batch);
+        cursor[0] = (cursor[0] + batch) % rows.size();
+        return new long[] {real, (long) batch * POSITIONS};
+      };
+    }, () -> { });
+    String label = callers == 1 ? ONE_CALLER : ONE_CALLER + ", " + callers + " callers x " + threads + " threads";
+    return new EngineBench.Point(label, batch, t.perSecond(0), batch * t.calls() / t.seconds(), t.msPerCall(),
+        (double) t.counts()[1] / t.counts()[0] - 1);
   }
 
   /** One forward pass over {@code batch} rows from {@code from}; returns their real tokens. */
-  private long run(int from, int batch) {
+  private long run(SavedModelBundle bundle, int from, int batch) {
     int[] ids = new int[batch * POSITIONS]; // (batch, POSITIONS), 0 = [PAD]
     int[] mask = new int[batch * POSITIONS]; // (batch, POSITIONS), 1 = real token
     long real = 0;
@@ -113,7 +133,7 @@ public final class TfPeerBench implements AutoCloseable {
   @Override
   public void close() {
     try {
-      bundle.close();
+      sessions.forEach(SavedModelBundle::close);
     } finally {
       Directories.deleteQuietly(savedModel);
     }
