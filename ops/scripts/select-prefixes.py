@@ -7,13 +7,12 @@ and the README's tables.
 WORK_DIR holds conll2003.json (+ its prefix directory) and seed-<s>/<target>-<method>.json reports
 (train-prefixes.sh writes them). For each target: mean +- sd (sample, n-1) of dev F1 on fp32 and on
 the default int8 engine for alone / single / multi; the method with the best fp32 mean is shipped,
-in its best seed; the fusion ablation (multi-<mode>, multi-long) gets its own table when present."""
+in its best seed. (The fusion ablation is fusion-ablation.sh's, with its own table: ablation-table.py.)"""
 import json, shutil, statistics, sys
 from pathlib import Path
 
 PAPER_F1 = {"ai": 67.95, "literature": 72.17, "music": 79.10, "politics": 74.25, "science": 75.82}
 METHODS = ("alone", "single", "multi")
-ABLATION = ("multi", "multi-UNIFORM", "multi-PREFIX_SIMILARITY", "multi-LABEL_SIMILARITY", "multi-long", "single")
 work, out, targets = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
 
 
@@ -63,11 +62,9 @@ for target in targets:
     best_run = max(by_method[best_method], key=lambda r: r["devF1"])
     shutil.rmtree(out / target, ignore_errors=True)
     shutil.copytree(Path(best_run["out"]), out / target)
-    ablation = {m: stats(runs(target, m), "devF1") for m in ABLATION}
     manifest["domains"][target] = {
         "method": best_method, "seed": best_run["seed"], "devF1": best_run["devF1"], "devF1Int8": best_run["devF1Int8"],
         "paperTestF1": PAPER_F1.get(target), "methods": summary,
-        "ablation": {m: s for m, s in ablation.items() if s},
         "runs": [r for rs in by_method.values() for r in rs],
     }
 # the demo publishes a re-fused politics prefix mid-stream: the other fused method's run of the shipped seed
@@ -94,9 +91,3 @@ for domain, m in manifest["domains"].items():
         cells.append("-" if s is None else f'{fmt(s["devF1"])} / {fmt(s["devF1Int8"])}')
     seconds = m["methods"][m["method"]]["trainingSeconds"]["mean"]
     print(f'| {domain} | {m["method"]} ({m["seed"]}) | {" | ".join(cells)} | {seconds:.0f} s | {m["paperTestF1"]:.2f} |')
-print()
-print("| target | multi (CP-NER weights) | uniform | prefix similarity only | label similarity only | multi, 15 epochs | single-source |")
-print("|---|---|---|---|---|---|---|")
-for domain, m in manifest["domains"].items():
-    if domain != "conll2003" and len(m.get("ablation", {})) > 2:
-        print(f'| {domain} | ' + " | ".join(fmt(m["ablation"].get(a)) for a in ABLATION) + " |")

@@ -2,13 +2,14 @@
 # Reproduces the shipped prefixes of one PLM and the figures behind them: conll2003 (the source
 # domain), then for every target domain and every seed the three CP-NER methods (trained alone,
 # single-source transfer from conll2003, multi-source fusion of conll2003 and the other targets'
-# alone prefixes of the same seed), optionally the fusion ablation, then select-prefixes.py ships
-# the best method by mean dev F1 over the seeds and writes the manifest and the README's tables.
+# alone prefixes of the same seed), then select-prefixes.py ships the best method by mean dev F1 over
+# the seeds and writes the manifest and the README's table. The fusion ablation is its own sweep over
+# the shipped prefixes: fusion-ablation.sh.
 #
 #   ops/scripts/train-prefixes.sh ../shared/data/crossner [OUT_DIR] [WORK_DIR]
 #
 # Environment: CPNER_PLM (default bert-base-cased), SEEDS (default "42 43 44"), TARGETS (default all
-# five), STAGES (default "source alone single multi"; add "ablation" for the fusion ablation), and
+# five), STAGES (default "source alone single multi"), and
 # RECIPE (extra training options for every run, e.g. "--head-layers 4"). Finished runs (a .json
 # report in WORK_DIR) are kept, so an interrupted sweep continues where it stopped.
 set -euo pipefail
@@ -55,14 +56,6 @@ for seed in "${seeds[@]}"; do
     if has multi; then
       run "$w" "$t-multi" fuse --target "$t" --sources "$others" --prefixes "$w" --warmup "$w/$t-alone" "${d[@]}" \
         --out "$w/$t-multi" --epochs 6 --patience 3 --version 2
-    fi
-    if has ablation; then
-      for mode in UNIFORM PREFIX_SIMILARITY LABEL_SIMILARITY; do
-        run "$w" "$t-multi-$mode" fuse --target "$t" --sources "$others" --prefixes "$w" --warmup "$w/$t-alone" "${d[@]}" \
-          --out "$w/$t-multi-$mode" --epochs 6 --patience 3 --version 2 --fusion-weights "$mode"
-      done
-      run "$w" "$t-multi-long" fuse --target "$t" --sources "$others" --prefixes "$w" --warmup "$w/$t-alone" "${d[@]}" \
-        --out "$w/$t-multi-long" --epochs 15 --patience 0 --version 2
     fi
   done
 done
