@@ -25,18 +25,33 @@ import org.junit.jupiter.api.Test;
 class TrendFeedTest {
   private static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
 
+  /** The feed alone, one-minute windows, on Kafka Streams' test driver. */
+  private record Feed(TopologyTestDriver driver, TestInputTopic<String, Long> mentions, TestOutputTopic<String, EntityTrend> trends)
+      implements AutoCloseable {
+    static Feed open(Duration grace, TrendBoard board) {
+      AvroSerde<EntityTrend> serde = AvroSerde.forClass(EntityTrend.class, new InMemorySchemaRegistry(), false);
+      StreamsBuilder builder = new StreamsBuilder();
+      TrendFeed.addTo(builder, "mentions", "trends", Duration.ofMinutes(1), grace, serde, board);
+      Properties props = new Properties();
+      props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trend-feed-test");
+      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+      TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props);
+      return new Feed(driver, driver.createInputTopic("mentions", new StringSerializer(), new LongSerializer()),
+          driver.createOutputTopic("trends", new StringDeserializer(), serde.deserializer()));
+    }
+
+    @Override
+    public void close() {
+      driver.close();
+    }
+  }
+
   @Test
   void shouldCountMentionsPerWindowAndEmitEachWindowOnceItCloses() {
-    AvroSerde<EntityTrend> serde = AvroSerde.forClass(EntityTrend.class, new InMemorySchemaRegistry(), false);
     TrendBoard board = new TrendBoard(2);
-    StreamsBuilder builder = new StreamsBuilder();
-    TrendFeed.addTo(builder, "mentions", "trends", Duration.ofMinutes(1), Duration.ZERO, serde, board);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trend-feed-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
-      TestInputTopic<String, Long> mentions = driver.createInputTopic("mentions", new StringSerializer(), new LongSerializer());
-      TestOutputTopic<String, EntityTrend> trends = driver.createOutputTopic("trends", new StringDeserializer(), serde.deserializer());
+    try (Feed feed = Feed.open(Duration.ZERO, board)) {
+      TestInputTopic<String, Long> mentions = feed.mentions();
+      TestOutputTopic<String, EntityTrend> trends = feed.trends();
       // given three documents in the first minute and one in the second
       pipe(mentions, "politics", List.of(span("Angela Merkel", "politician"), span("Berlin", "location")), T0);
       pipe(mentions, "politics", List.of(span("ANGELA  MERKEL", "politician"), span("Merkel", "politician")), T0.plusSeconds(20));
@@ -62,15 +77,9 @@ class TrendFeedTest {
 
   @Test
   void shouldCountAMentionThatArrivesOutOfOrderWithinTheGraceAndDropOneLaterThanThat() {
-    AvroSerde<EntityTrend> serde = AvroSerde.forClass(EntityTrend.class, new InMemorySchemaRegistry(), false);
-    StreamsBuilder builder = new StreamsBuilder();
-    TrendFeed.addTo(builder, "mentions", "trends", Duration.ofMinutes(1), Duration.ofSeconds(10), serde, new TrendBoard(2));
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "trend-feed-grace-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), props)) {
-      TestInputTopic<String, Long> mentions = driver.createInputTopic("mentions", new StringSerializer(), new LongSerializer());
-      TestOutputTopic<String, EntityTrend> trends = driver.createOutputTopic("trends", new StringDeserializer(), serde.deserializer());
+    try (Feed feed = Feed.open(Duration.ofSeconds(10), new TrendBoard(2))) {
+      TestInputTopic<String, Long> mentions = feed.mentions();
+      TestOutputTopic<String, EntityTrend> trends = feed.trends();
       // given a mention in the first minute, then one of the second minute from a faster stream thread
       pipe(mentions, "politics", List.of(span("Berlin", "location")), T0.plusSeconds(50));
       pipe(mentions, "politics", List.of(span("Paris", "location")), T0.plusSeconds(65));
