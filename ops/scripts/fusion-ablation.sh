@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The fusion ablation of issue 12: for every target domain and seed, multi-source fusion with
-# CP-NER's learned weights, uniform weights, prefix similarity only, label similarity only, and a
-# 15-epoch fine-tune. Every run starts from the same committed prefixes: the sources are the shipped
+# CP-NER's learned weights, uniform weights, prefix similarity only, label similarity only, a
+# 15-epoch fine-tune, the control (the same 6-epoch fine-tune of the warm start with the sources'
+# share 0) and a share of the sources learned from 0 instead of CP-NER's fixed half. Every run starts from the same committed prefixes: the sources are the shipped
 # conll2003 and the four other targets' shipped prefixes, the warm start is the target's shipped
 # prefix, so the runs of one target differ only by the fusion mode and the seed of the fine-tune
 # (not by retrained sources), and the sweep needs nothing but the repository.
@@ -12,7 +13,7 @@
 # committed, so an interrupted sweep continues in a later session where it stopped. WORK_DIR (default
 # target/ablation-runs/<plm>) receives the fused prefixes, which are not kept. Environment: CPNER_PLM
 # (default bert-base-cased), SEEDS (default "42 43 44"), TARGETS (default all five), MODES (default
-# "learned uniform prefix label long"), RECIPE (extra options for every run, e.g. "--head-layers 4").
+# "learned uniform prefix label long control gated"), RECIPE (extra options for every run, e.g. "--head-layers 4").
 # ablation-table.py REPORT_DIR prints the table.
 set -euo pipefail
 data=${1:?usage: fusion-ablation.sh CROSSNER_DIR [REPORT_DIR] [WORK_DIR]}
@@ -24,7 +25,7 @@ work=${3:-target/ablation-runs/$CPNER_PLM}
 cpner="$root/ops/bin/cpner"
 read -r -a seeds <<< "${SEEDS:-42 43 44}"
 read -r -a targets <<< "${TARGETS:-politics science music literature ai}"
-read -r -a modes <<< "${MODES:-learned uniform prefix label long}"
+read -r -a modes <<< "${MODES:-learned uniform prefix label long control gated}"
 read -r -a recipe <<< "${RECIPE:-}"
 all_targets=(politics science music literature ai)
 
@@ -35,7 +36,9 @@ mode_options() { # the fuse options of one ablation mode
     prefix) echo "--epochs 6 --patience 3 --fusion-weights PREFIX_SIMILARITY" ;;
     label) echo "--epochs 6 --patience 3 --fusion-weights LABEL_SIMILARITY" ;;
     long) echo "--epochs 15 --patience 0" ;;
-    *) echo "unknown ablation mode: $1 (learned, uniform, prefix, label, long)" >&2; exit 2 ;;
+    control) echo "--epochs 6 --patience 3 --fusion-weights UNIFORM --source-share 0" ;;
+    gated) echo "--epochs 6 --patience 3 --source-share learned" ;;
+    *) echo "unknown ablation mode: $1 (learned, uniform, prefix, label, long, control, gated)" >&2; exit 2 ;;
   esac
 }
 

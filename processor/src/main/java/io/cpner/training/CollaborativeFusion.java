@@ -19,9 +19,17 @@ import java.util.Random;
  * cosine of the mean label-name embeddings, {@code l /= sum(l)}; weights {@code w_j = (s_j + l_j) / 2};
  * the fused prefix, per layer and for keys and values, is {@code (p_t + sum_j w_j p_j) / 2}. The
  * target prefix (starting from its warm-up) and P are fine-tuned with the fusion in place. Other
- * weightings ({@link FusionWeights}) serve to measure what each half contributes.
+ * weightings ({@link FusionWeights}) serve to measure what each half contributes, and other shares
+ * of the sources ({@link SourceShare}: {@code (1 - a) p_t + a sum_j w_j p_j}, CP-NER's {@code a = 1/2})
+ * what borrowing from them contributes at all.
  */
 final class CollaborativeFusion implements TrainablePrefix {
+  /**
+   * A learned share is this times its parameter: Adam moves a parameter by about the prefix's
+   * learning rate a step (5e-4), which would leave the share near 0 through a fine-tune's 40-80
+   * steps; scaled, it can reach CP-NER's 1/2 within them.
+   */
+  static final float SHARE_SCALE = 20f;
   private final ReparameterizedPrefix target;
   private final List<Tensors> sources;
   private final NDArray sourceDescriptors; // (sources, hidden)
@@ -31,16 +39,20 @@ final class CollaborativeFusion implements TrainablePrefix {
   private final NDArray proj2; // (projection, projection)
   private final NDArray projB2;
   private final FusionWeights mode;
+  private final SourceShare share;
+  private final NDArray learnedShare; // (1), the share / SHARE_SCALE, trained; null when the share is fixed
 
   CollaborativeFusion(NDManager manager, ReparameterizedPrefix target, List<DomainPrefix> sources, float[] labelSimilarity,
       int hidden, int projection, Random random) {
-    this(manager, target, sources, labelSimilarity, hidden, projection, random, FusionWeights.LEARNED);
+    this(manager, target, sources, labelSimilarity, hidden, projection, random, FusionWeights.LEARNED, SourceShare.CP_NER);
   }
 
   CollaborativeFusion(NDManager manager, ReparameterizedPrefix target, List<DomainPrefix> sources, float[] labelSimilarity,
-      int hidden, int projection, Random random, FusionWeights mode) {
+      int hidden, int projection, Random random, FusionWeights mode, SourceShare share) {
     this.target = target;
     this.mode = mode;
+    this.share = share;
+    this.learnedShare = share.learned() ? param(manager, new float[] {(float) share.value() / SHARE_SCALE}, 1) : null;
     this.sources = new ArrayList<>();
     List<NDArray> descriptors = new ArrayList<>();
     for (DomainPrefix source : sources) {
@@ -63,6 +75,9 @@ final class CollaborativeFusion implements TrainablePrefix {
     if (mode.usesProjection()) {
       all.addAll(List.of(proj1, projB1, proj2, projB2));
     }
+    if (learnedShare != null) {
+      all.add(learnedShare);
+    }
     return all;
   }
 
@@ -71,11 +86,12 @@ final class CollaborativeFusion implements TrainablePrefix {
     attachConstants(scope);
     Tensors t = target.materialise(scope, training);
     NDArray w = weights(scope, t); // (sources)
+    NDArray a = shareIn(scope);
     List<NDArray> keys = new ArrayList<>();
     List<NDArray> values = new ArrayList<>();
     for (int i = 0; i < t.keys().size(); i++) {
-      keys.add(fuse(t.keys().get(i), w, sources.stream().map(s -> s.keys()).toList(), i));
-      values.add(fuse(t.values().get(i), w, sources.stream().map(s -> s.values()).toList(), i));
+      keys.add(fuse(t.keys().get(i), w, a, sources.stream().map(s -> s.keys()).toList(), i));
+      values.add(fuse(t.values().get(i), w, a, sources.stream().map(s -> s.values()).toList(), i));
     }
     return new Tensors(keys, values);
   }
@@ -85,6 +101,15 @@ final class CollaborativeFusion implements TrainablePrefix {
     parameters().forEach(p -> p.tempAttach(scope));
     attachConstants(scope);
     return weights(scope, target.materialise(scope, false)).toFloatArray();
+  }
+
+  /** The sources' current share of the fused prefix. */
+  float currentShare() {
+    return learnedShare != null ? learnedShare.toFloatArray()[0] * SHARE_SCALE : (float) share.value();
+  }
+
+  private NDArray shareIn(NDManager scope) {
+    return learnedShare != null ? learnedShare.mul(SHARE_SCALE) : scope.create(new float[] {(float) share.value()});
   }
 
   /** Results of operations on constants must die with the step's scope, not pile up in the trainer's. */
@@ -132,13 +157,14 @@ final class CollaborativeFusion implements TrainablePrefix {
     return prefixCosines.div(safe).add(labelSimilarity).div(2);
   }
 
-  /** {@code (p_t + sum_j w_j p_j) / 2} for one layer's keys or values. */
-  static NDArray fuse(NDArray targetLayer, NDArray w, List<List<NDArray>> sourceLayers, int layer) {
-    NDArray sum = targetLayer;
+  /** {@code (1 - a) p_t + a sum_j w_j p_j} for one layer's keys or values ({@code a}: shape (1)). */
+  static NDArray fuse(NDArray targetLayer, NDArray w, NDArray a, List<List<NDArray>> sourceLayers, int layer) {
+    NDArray sum = null;
     for (int j = 0; j < sourceLayers.size(); j++) {
-      sum = sum.add(sourceLayers.get(j).get(layer).mul(w.get(j)));
+      NDArray term = sourceLayers.get(j).get(layer).mul(w.get(j));
+      sum = sum == null ? term : sum.add(term);
     }
-    return sum.div(2);
+    return targetLayer.mul(a.neg().add(1)).add(sum.mul(a));
   }
 
   /** Mean of a prefix over layers, keys/values and positions: a {@code (hidden)} vector. */

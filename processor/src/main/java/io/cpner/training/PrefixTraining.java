@@ -26,8 +26,15 @@ public final class PrefixTraining {
    * @param stepSentencesPerSecond training sentences per second of optimiser steps (forward, backward, update)
    * @param devSentencesPerSecond dev sentences tagged per second of evaluation
    */
+  /** @param sourceShare a fusion's share of the sources at its best epoch ({@link SourceShare}); empty otherwise */
   public record Outcome(DomainPrefix prefix, double devF1, int bestEpoch, int epochsRun, double seconds,
-      List<Double> losses, List<Double> devF1s, double stepSentencesPerSecond, double devSentencesPerSecond) {}
+      List<Double> losses, List<Double> devF1s, double stepSentencesPerSecond, double devSentencesPerSecond,
+      java.util.OptionalDouble sourceShare) {
+    Outcome withSourceShare(double share) {
+      return new Outcome(prefix, devF1, bestEpoch, epochsRun, seconds, losses, devF1s, stepSentencesPerSecond, devSentencesPerSecond,
+          java.util.OptionalDouble.of(share));
+    }
+  }
 
   private final Plm plm;
   private final TrainingOptions options;
@@ -73,12 +80,15 @@ public final class PrefixTraining {
 
   /** Multi-source collaborative fusion, starting from the target's warm-up prefix and head (as in {@link #transfer}). */
   public Outcome fuse(String domain, long version, TrainingData data, DomainPrefix warmup, List<DomainPrefix> sources) {
-    return fuse(domain, version, data, warmup, sources, FusionWeights.LEARNED);
+    return fuse(domain, version, data, warmup, sources, FusionWeights.LEARNED, SourceShare.CP_NER);
   }
 
-  /** Multi-source fusion with the given weighting of the sources (CP-NER's, or an ablation of it). */
+  /**
+   * Multi-source fusion with the given weighting of the sources and share of them in the fused
+   * prefix (CP-NER's, or an ablation of it).
+   */
   public Outcome fuse(String domain, long version, TrainingData data, DomainPrefix warmup, List<DomainPrefix> sources,
-      FusionWeights weighting) {
+      FusionWeights weighting, SourceShare share) {
     requireLabels(warmup, data);
     Random random = new Random(options.seed());
     try (NDManager manager = plm.manager().newSubManager()) {
@@ -87,18 +97,21 @@ public final class PrefixTraining {
       float[] labelSimilarity = CollaborativeFusion.labelSimilarity(plm, data.types(),
           sources.stream().map(PrefixTraining::types).toList());
       CollaborativeFusion model = new CollaborativeFusion(manager, target, sources, labelSimilarity, plm.config().hidden(),
-          plm.config().hidden() / 2, random, weighting);
-      return run(manager, model, random, data, f1 -> {
+          plm.config().hidden() / 2, random, weighting, share);
+      float[] shareAtBest = new float[1]; // the trainer makes the metadata last for the best epoch's prefix
+      Outcome outcome = run(manager, model, random, data, f1 -> {
         float[] w;
         try (NDManager scope = manager.newSubManager()) {
           w = model.currentWeights(scope);
         }
+        shareAtBest[0] = model.currentShare();
         List<SourceWeight> weights = new ArrayList<>();
         for (int j = 0; j < sources.size(); j++) {
           weights.add(new SourceWeight(sources.get(j).domain(), Math.round(w[j] * 10000) / 10000.0));
         }
         return metadata(domain, version, PrefixKind.FUSED, weights, data, f1);
       });
+      return outcome.withSourceShare(Math.round(shareAtBest[0] * 10000) / 10000.0);
     }
   }
 
@@ -107,7 +120,7 @@ public final class PrefixTraining {
     PrefixTrainer.Result r = new PrefixTrainer(plm, options, progress)
         .train(manager, model, random, data.train(), data.dev(), data.labels(), metadata);
     return new Outcome(r.prefix(), r.devF1(), r.bestEpoch(), r.epochsRun(), r.seconds(), r.losses(), r.devF1s(),
-        r.stepSentencesPerSecond(), r.devSentencesPerSecond());
+        r.stepSentencesPerSecond(), r.devSentencesPerSecond(), java.util.OptionalDouble.empty());
   }
 
   private PrefixMetadata metadata(String domain, long version, PrefixKind kind, List<SourceWeight> sources, TrainingData data,

@@ -17,10 +17,22 @@ import org.junit.jupiter.api.Test;
 
 class CollaborativeFusionTest {
   private static Plm plm;
+  private static DomainPrefix warmup; // a target's warm start
+  private static List<DomainPrefix> sources; // two sources
+  private static TrainingOptions options;
 
   @BeforeAll
   static void load() {
     plm = SharedPlm.get();
+    warmup = TestPrefixes.random(plm, "target", 4, 21);
+    sources = List.of(TestPrefixes.random(plm, "a", 4, 22), TestPrefixes.random(plm, "b", 4, 23));
+    options = new TrainingOptions(1, 4, 1e-2, 1e-2, 1.0, 0.1, 0.01, 1.0, 0.1f, 4, 32, 0, HeadInput.HIDDEN, 1, true, 1, 0);
+  }
+
+  /** The target's trainable prefix, starting at the warm start. */
+  private static ReparameterizedPrefix target(NDManager manager, Random random) {
+    return new ReparameterizedPrefix(manager, plm.config(), options, plm.config().hidden(), TestPrefixes.LABELS, random, warmup,
+        null, null, null);
   }
 
   @Test
@@ -41,13 +53,9 @@ class CollaborativeFusionTest {
   @Test
   void shouldFuseEveryLayerAsHalfTheTargetPlusTheWeightedSources() {
     // given a target starting at its warm-up prefix and two sources
-    DomainPrefix warmup = TestPrefixes.random(plm, "target", 4, 21);
-    List<DomainPrefix> sources = List.of(TestPrefixes.random(plm, "a", 4, 22), TestPrefixes.random(plm, "b", 4, 23));
-    TrainingOptions options = new TrainingOptions(1, 4, 1e-2, 1e-2, 1.0, 0.1, 0.01, 1.0, 0.1f, 4, 32, 0, HeadInput.HIDDEN, 1, true, 1, 0);
     try (NDManager manager = plm.manager().newSubManager(); NDManager scope = manager.newSubManager()) {
       Random random = new Random(5);
-      ReparameterizedPrefix target = new ReparameterizedPrefix(manager, plm.config(), options, plm.config().hidden(),
-          TestPrefixes.LABELS, random, warmup, null, null, null);
+      ReparameterizedPrefix target = target(manager, random);
       CollaborativeFusion fusion = new CollaborativeFusion(manager, target, sources, new float[] {0.7f, 0.3f},
           plm.config().hidden(), 16, random);
       // when the fused prefix is materialised
@@ -69,18 +77,53 @@ class CollaborativeFusionTest {
   }
 
   @Test
+  void shouldStartFromTheWarmStartItselfWhenTheSourcesShareIsZeroOrLearned() {
+    // given a target starting at its warm-up prefix and two sources
+    try (NDManager manager = plm.manager().newSubManager(); NDManager scope = manager.newSubManager()) {
+      for (SourceShare share : List.of(new SourceShare(0, false), SourceShare.learnedFromZero(), new SourceShare(0.25, false))) {
+        ReparameterizedPrefix target = target(manager, new Random(5));
+        CollaborativeFusion fusion = new CollaborativeFusion(manager, target, sources, new float[] {0.7f, 0.3f},
+            plm.config().hidden(), 16, new Random(5), FusionWeights.UNIFORM, share);
+        // when the fused prefix is materialised
+        TrainablePrefix.Tensors fused = fusion.materialise(scope, false);
+        // then every layer is (1 - a) p_t + a (p_a + p_b) / 2: the warm start itself while a is 0
+        double a = share.value();
+        for (int layer = 0; layer < plm.config().layers(); layer++) {
+          float[] pt = DomainPrefix.copyOf(warmup.key(layer));
+          float[] pa = DomainPrefix.copyOf(sources.get(0).key(layer));
+          float[] pb = DomainPrefix.copyOf(sources.get(1).key(layer));
+          float[] expected = new float[pt.length];
+          for (int i = 0; i < pt.length; i++) {
+            expected[i] = (float) ((1 - a) * pt[i] + a * (pa[i] + pb[i]) / 2);
+          }
+          assertArrayEquals(expected, fused.keys().get(layer).toFloatArray(), 1e-5f, share + ", layer " + layer);
+        }
+        assertEquals(a, fusion.currentShare(), 1e-6, share.toString());
+        // and only a learned share is a parameter that training moves (uniform weights train no projection)
+        assertEquals(share.learned() ? 1 : 0, fusion.parameters().size() - target.parameters().size(), share.toString());
+      }
+    }
+  }
+
+  @Test
+  void shouldParseASourceShareAsLearnedOrANumberFromZeroToOne() {
+    assertEquals(SourceShare.CP_NER, SourceShare.parse("0.5"));
+    assertEquals(SourceShare.learnedFromZero(), SourceShare.parse(" Learned "));
+    assertEquals("a source share is between 0 and 1, found 1.5",
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SourceShare.parse("1.5")).getMessage());
+    assertEquals("a source share is 'learned' or a number between 0 and 1, found 'half'",
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SourceShare.parse("half")).getMessage());
+  }
+
+  @Test
   void shouldWeighSourcesUniformlyOrByLabelsAloneOrByPrefixesAloneForTheAblation() {
-    DomainPrefix warmup = TestPrefixes.random(plm, "target", 4, 21);
-    List<DomainPrefix> sources = List.of(TestPrefixes.random(plm, "a", 4, 22), TestPrefixes.random(plm, "b", 4, 23));
-    TrainingOptions options = new TrainingOptions(1, 4, 1e-2, 1e-2, 1.0, 0.1, 0.01, 1.0, 0.1f, 4, 32, 0, HeadInput.HIDDEN, 1, true, 1, 0);
     try (NDManager manager = plm.manager().newSubManager(); NDManager scope = manager.newSubManager()) {
       java.util.Map<FusionWeights, float[]> weights = new java.util.EnumMap<>(FusionWeights.class);
       java.util.Map<FusionWeights, Integer> parameters = new java.util.EnumMap<>(FusionWeights.class);
       for (FusionWeights mode : FusionWeights.values()) {
-        ReparameterizedPrefix target = new ReparameterizedPrefix(manager, plm.config(), options, plm.config().hidden(),
-            TestPrefixes.LABELS, new Random(5), warmup, null, null, null);
+        ReparameterizedPrefix target = target(manager, new Random(5));
         CollaborativeFusion fusion = new CollaborativeFusion(manager, target, sources, new float[] {0.7f, 0.3f},
-            plm.config().hidden(), 16, new Random(5), mode);
+            plm.config().hidden(), 16, new Random(5), mode, SourceShare.CP_NER);
         weights.put(mode, fusion.currentWeights(scope));
         parameters.put(mode, fusion.parameters().size() - target.parameters().size());
       }

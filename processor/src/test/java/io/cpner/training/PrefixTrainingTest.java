@@ -63,6 +63,28 @@ class PrefixTrainingTest {
   }
 
   @Test
+  void shouldFuseSourcesIntoATargetAndLearnHowMuchToTakeFromThemStartingFromNone() {
+    // given a warm start and two source prefixes trained on the same labels
+    DomainPrefix warmup = new PrefixTraining(plm, tiny(1, 11), ProgressBar.silent()).trainAlone("people", 1, data, List.of()).prefix();
+    List<DomainPrefix> sources = List.of(
+        new PrefixTraining(plm, tiny(1, 12), ProgressBar.silent()).trainAlone("news", 1, data, List.of()).prefix(),
+        new PrefixTraining(plm, tiny(1, 13), ProgressBar.silent()).trainAlone("web", 1, data, List.of()).prefix());
+    // when fusion fine-tunes with a learned share of the sources, and with CP-NER's fixed half
+    PrefixTraining.Outcome learned = new PrefixTraining(plm, tiny(2, 14), ProgressBar.silent())
+        .fuse("people", 2, data, warmup, sources, FusionWeights.LEARNED, SourceShare.learnedFromZero());
+    PrefixTraining.Outcome half = new PrefixTraining(plm, tiny(2, 14), ProgressBar.silent())
+        .fuse("people", 2, data, warmup, sources, FusionWeights.LEARNED, SourceShare.CP_NER);
+    // then both are fused prefixes naming their sources, and the learned share moved off 0 while the fixed one stayed
+    for (PrefixTraining.Outcome o : List.of(learned, half)) {
+      assertEquals(PrefixKind.FUSED, o.prefix().metadata().kind());
+      assertEquals(List.of("news", "web"), o.prefix().metadata().sources().stream().map(w -> w.domain()).toList());
+    }
+    double a = learned.sourceShare().orElseThrow();
+    assertTrue(a != 0 && Math.abs(a) < 1, "learned share " + a);
+    assertEquals(0.5, half.sourceShare().orElseThrow(), 0);
+  }
+
+  @Test
   void shouldStartSharedHeadLabelsFromTheSourceHead() {
     DomainPrefix source = new PrefixTraining(plm, tiny(1, 3), ProgressBar.silent()).trainAlone("src", 1, data, List.of()).prefix();
     List<String> labels = List.of("O", "B-person", "I-person", "B-robot", "I-robot");

@@ -8,6 +8,7 @@ import io.cpner.prefix.DomainPrefix;
 import io.cpner.prefix.PrefixCodec;
 import io.cpner.training.FusionWeights;
 import io.cpner.training.PrefixTraining;
+import io.cpner.training.SourceShare;
 import io.cpner.training.data.TrainingData;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,19 @@ public final class FuseCommand implements Callable<Integer> {
   @Option(names = "--fusion-weights", defaultValue = "LEARNED",
       description = "How several sources are weighed: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}: CP-NER's).")
   FusionWeights fusionWeights;
+  @Option(names = "--source-share", defaultValue = "0.5", converter = SourceShareConverter.class,
+      description = "Share of the sources in the fused prefix, (1 - a) target + a weighted sources: a number from 0 to 1, or "
+          + "'learned' (starts at 0, the warm start itself); default ${DEFAULT-VALUE}, CP-NER's. 0 fine-tunes the warm start "
+          + "again without the sources (the ablation's control).")
+  SourceShare sourceShare;
+
+  /** Parses --source-share. */
+  static final class SourceShareConverter implements picocli.CommandLine.ITypeConverter<SourceShare> {
+    @Override
+    public SourceShare convert(String value) {
+      return SourceShare.parse(value);
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -54,12 +68,14 @@ public final class FuseCommand implements Callable<Integer> {
       PrefixTraining training = new PrefixTraining(plm, this.training.options(), TrainCommand.progressBar());
       PrefixTraining.Outcome outcome = sourcePrefixes.size() == 1
           ? training.transfer(target, version, data, sourcePrefixes.get(0), warmup)
-          : training.fuse(target, version, data, warmup, sourcePrefixes, fusionWeights);
+          : training.fuse(target, version, data, warmup, sourcePrefixes, fusionWeights, sourceShare);
       PrefixCodec.write(outcome.prefix(), out);
       TrainingReport report = TrainingReport.of(plm, out, sourcePrefixes.size() == 1 ? "single-source" : "multi-source",
           outcome, this.training.options(), data);
       if (sourcePrefixes.size() > 1) {
         report.put("fusionWeights", fusionWeights.name());
+        report.put("sourceShare", sourceShare.toString());
+        outcome.sourceShare().ifPresent(a -> report.put("sourceShareAtBest", a));
       }
       report.print();
       return 0;

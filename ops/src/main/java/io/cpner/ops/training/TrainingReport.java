@@ -56,6 +56,10 @@ public final class TrainingReport {
     node.put(field, value);
   }
 
+  void put(String field, double value) {
+    node.put(field, value);
+  }
+
   void print() throws Exception {
     System.out.println(JSON.writeValueAsString(node));
   }
