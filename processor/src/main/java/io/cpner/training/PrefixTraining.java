@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.Random;
 
 /**
@@ -25,14 +26,14 @@ public final class PrefixTraining {
    *
    * @param stepSentencesPerSecond training sentences per second of optimiser steps (forward, backward, update)
    * @param devSentencesPerSecond dev sentences tagged per second of evaluation
+   * @param sourceShare a fusion's share of the sources at its best epoch ({@link SourceShare}); empty otherwise
    */
-  /** @param sourceShare a fusion's share of the sources at its best epoch ({@link SourceShare}); empty otherwise */
   public record Outcome(DomainPrefix prefix, double devF1, int bestEpoch, int epochsRun, double seconds,
       List<Double> losses, List<Double> devF1s, double stepSentencesPerSecond, double devSentencesPerSecond,
-      java.util.OptionalDouble sourceShare) {
+      OptionalDouble sourceShare) {
     Outcome withSourceShare(double share) {
       return new Outcome(prefix, devF1, bestEpoch, epochsRun, seconds, losses, devF1s, stepSentencesPerSecond, devSentencesPerSecond,
-          java.util.OptionalDouble.of(share));
+          OptionalDouble.of(share));
     }
   }
 
@@ -120,7 +121,7 @@ public final class PrefixTraining {
     PrefixTrainer.Result r = new PrefixTrainer(plm, options, progress)
         .train(manager, model, random, data.train(), data.dev(), data.labels(), metadata);
     return new Outcome(r.prefix(), r.devF1(), r.bestEpoch(), r.epochsRun(), r.seconds(), r.losses(), r.devF1s(),
-        r.stepSentencesPerSecond(), r.devSentencesPerSecond(), java.util.OptionalDouble.empty());
+        r.stepSentencesPerSecond(), r.devSentencesPerSecond(), OptionalDouble.empty());
   }
 
   private PrefixMetadata metadata(String domain, long version, PrefixKind kind, List<SourceWeight> sources, TrainingData data,
