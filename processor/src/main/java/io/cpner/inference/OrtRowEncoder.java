@@ -42,7 +42,7 @@ final class OrtRowEncoder implements RowEncoder {
     if (intraOpThreads < 1) {
       throw new IllegalArgumentException("intra-op threads must be >= 1, found " + intraOpThreads);
     }
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = PinnedOrtEnvironment.get();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(intraOpThreads);
       options.setInterOpNumThreads(1);

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.cpner.inference.PinnedOrtEnvironment;
 import io.cpner.model.PlmConfig;
 import io.cpner.model.onnx.OnnxModelWriter.ElementType;
 import io.cpner.model.onnx.OnnxModelWriter;
@@ -74,7 +75,7 @@ public final class MatmulCeiling {
    */
   private static double rate(int tokens, int in, int out, Precision precision, int threads, double seconds) throws OrtException {
     Random random = new Random(7);
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = PinnedOrtEnvironment.get();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(threads);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

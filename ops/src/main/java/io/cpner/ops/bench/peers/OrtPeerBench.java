@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.cpner.inference.PinnedOrtEnvironment;
 import io.cpner.ops.bench.measure.EngineBench;
 import io.cpner.ops.bench.measure.TimedCalls;
 import java.nio.LongBuffer;
@@ -20,7 +21,7 @@ import java.util.Map;
  * prefix, so it runs the plain encoder: a lower bound on what prefixed inference could cost on it.
  */
 public final class OrtPeerBench implements AutoCloseable {
-  private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+  private final OrtEnvironment env = PinnedOrtEnvironment.get();
   private final OrtSession session;
   private final List<long[]> rows;
   private final boolean tuned;
