@@ -24,13 +24,7 @@ public enum Fault {
       run.expect(run.ledger().results() == 0, "documents were tagged before the kill although the batch delay is 60 s");
       run.kill(p);
       run.note("SIGKILL with >= " + buffered + " documents in the buffer");
-      run.publishPrefix(FaultSuite.UPDATED_VERSION);
-      int before = run.ledger().results();
-      long restarted = System.nanoTime();
-      double ready = run.startProcessorAndTimeReady("p1", Map.of());
-      run.awaitResults(before + 1);
-      run.note(String.format("/ready %.1f s and first result %.1f s after the restart", ready, (System.nanoTime() - restarted) / 1e9));
-      run.awaitResults((int) buffered);
+      restartAndAwaitTheBuffer(run, buffered);
     }
   },
 
@@ -45,13 +39,7 @@ public enum Fault {
       run.await("the reader has every committed outcome", run.ledger()::caughtUp);
       run.note(String.format("SIGTERM with >= %d buffered: exit %d in %.1f s, %d results before the restart", buffered,
           ScenarioRun.SIGTERM_EXIT, seconds, run.ledger().results()));
-      run.publishPrefix(FaultSuite.UPDATED_VERSION);
-      int before = run.ledger().results();
-      long restarted = System.nanoTime();
-      double ready = run.startProcessorAndTimeReady("p1", Map.of());
-      run.awaitResults(before + 1);
-      run.note(String.format("/ready %.1f s and first result %.1f s after the restart", ready, (System.nanoTime() - restarted) / 1e9));
-      run.awaitResults((int) buffered);
+      restartAndAwaitTheBuffer(run, buffered);
     }
   },
 
@@ -144,6 +132,20 @@ public enum Fault {
   };
 
   /** The {@code q}-quantile of sorted values, or -1 for none. */
+  /**
+   * Publishes the prefix update, restarts p1 on the defaults and waits until every buffered document
+   * has its result, noting how soon the new instance was ready and tagging.
+   */
+  private static void restartAndAwaitTheBuffer(ScenarioRun run, long buffered) {
+    run.publishPrefix(FaultSuite.UPDATED_VERSION);
+    int before = run.ledger().results();
+    long restarted = System.nanoTime();
+    double ready = run.startProcessorAndTimeReady("p1", Map.of());
+    run.awaitResults(before + 1);
+    run.note(String.format("/ready %.1f s and first result %.1f s after the restart", ready, (System.nanoTime() - restarted) / 1e9));
+    run.awaitResults((int) buffered);
+  }
+
   private static long quantile(List<Long> sorted, double q) {
     return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(q * sorted.size()) - 1)));
   }
