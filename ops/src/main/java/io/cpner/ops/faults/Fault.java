@@ -24,7 +24,7 @@ public enum Fault {
       run.expect(run.ledger().results() == 0, "documents were tagged before the kill although the batch delay is 60 s");
       run.kill(p);
       run.note("SIGKILL with >= " + buffered + " documents in the buffer");
-      restartAndAwaitTheBuffer(run, buffered);
+      restartAndAwait(run, buffered);
     }
   },
 
@@ -39,7 +39,27 @@ public enum Fault {
       run.await("the reader has every committed outcome", run.ledger()::caughtUp);
       run.note(String.format("SIGTERM with >= %d buffered: exit %d in %.1f s, %d results before the restart", buffered,
           ScenarioRun.SIGTERM_EXIT, seconds, run.ledger().results()));
-      restartAndAwaitTheBuffer(run, buffered);
+      restartAndAwait(run, buffered);
+    }
+  },
+
+  /**
+   * SIGTERM while a backlog keeps the processor's forward passes running: a clean exit (143), not a
+   * crash in the encoder's native code, whatever the batch in flight was doing; restart.
+   */
+  SIGTERM_MID_PASS("sigterm-mid-pass", false) {
+    @Override
+    void play(ScenarioRun run) {
+      ProcessorProcess p = run.startProcessor("p1", Map.of());
+      run.documents().sendWave(BACKLOG);
+      run.awaitResults(MIN_PROGRESS);
+      double seconds = run.stop(p);
+      run.await("the reader has every committed outcome", run.ledger()::caughtUp);
+      int before = run.ledger().results();
+      run.expect(before < BACKLOG, "the backlog of " + BACKLOG + " was tagged before the SIGTERM: no pass was running");
+      run.note(String.format("SIGTERM with %d of a %d-document backlog tagged: exit %d in %.1f s", before, BACKLOG,
+          ScenarioRun.SIGTERM_EXIT, seconds));
+      restartAndAwait(run, BACKLOG);
     }
   },
 
@@ -133,17 +153,18 @@ public enum Fault {
 
   /** The {@code q}-quantile of sorted values, or -1 for none. */
   /**
-   * Publishes the prefix update, restarts p1 on the defaults and waits until every buffered document
-   * has its result, noting how soon the new instance was ready and tagging.
+   * Publishes the prefix update, restarts p1 on the defaults and waits until the {@code sent}
+   * documents of before the fault have their results, noting how soon the new instance was ready and
+   * tagging.
    */
-  private static void restartAndAwaitTheBuffer(ScenarioRun run, long buffered) {
+  private static void restartAndAwait(ScenarioRun run, long sent) {
     run.publishPrefix(FaultSuite.UPDATED_VERSION);
     int before = run.ledger().results();
     long restarted = System.nanoTime();
     double ready = run.startProcessorAndTimeReady("p1", Map.of());
     run.awaitResults(before + 1);
     run.note(String.format("/ready %.1f s and first result %.1f s after the restart", ready, (System.nanoTime() - restarted) / 1e9));
-    run.awaitResults((int) buffered);
+    run.awaitResults((int) sent);
   }
 
   private static long quantile(List<Long> sorted, double q) {
@@ -161,6 +182,8 @@ public enum Fault {
   private static final Map<String, String> BUFFER_EVERYTHING = Map.of(ProcessorSettings.BATCH_MAX_DELAY_MS, "60000",
       ProcessorSettings.BATCH_MAX_DOCUMENTS, "4096", ProcessorSettings.BATCH_MAX_TOKENS, "1000000");
   private static final int MIN_BUFFERED = 40;
+  /** Documents sent at once for SIGTERM_MID_PASS: seconds of back-to-back forward passes on MiniLM. */
+  private static final int BACKLOG = 1_000;
   private static final int MIN_PROGRESS = 30;
   private static final Duration BROKER_OUTAGE = Duration.ofSeconds(5);
 

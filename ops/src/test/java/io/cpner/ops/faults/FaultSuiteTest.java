@@ -62,6 +62,15 @@ class FaultSuiteTest {
   }
 
   @Test
+  void shouldExitCleanlyOnSigtermDuringAForwardPassAndTagTheRestOnceAfterARestart() throws Exception {
+    // given a backlog that keeps the forward passes running, when the processor gets SIGTERM (exit code checked) and is restarted
+    ScenarioReport report = run(Fault.SIGTERM_MID_PASS);
+
+    // then every input has exactly one result
+    assertExactlyOnce(report);
+  }
+
+  @Test
   void shouldLoseNothingUnderAtLeastOnceAfterASigkillAndCountTheDuplicates() throws Exception {
     // given at-least-once with a 2 s commit interval, when the processor is killed while results flow and restarted
     ScenarioReport report = run(Fault.AT_LEAST_ONCE_SIGKILL);
