@@ -4,21 +4,22 @@
 # that one option changed. The shipped recipe's own run of that target and seed (the manifest's) is the
 # baseline the table sets them against.
 #
-#   ops/scripts/recipe-levers.sh ../shared/data/crossner [REPORT_DIR] [WORK_DIR]
+#   ops/scripts/recipe-levers.sh ../shared/data/crossner [REPORT_ROOT] [WORK_DIR]
 #
-# REPORT_DIR (default prefixes/<plm>/levers) keeps each run's JSON report and exact command and is
-# committed, so an interrupted sweep continues in a later session; WORK_DIR (default
+# REPORT_ROOT (default prefixes/<plm>/levers) keeps each run's JSON report and exact command in
+# seed-<SEED>/ and is committed, so an interrupted sweep continues in a later session; WORK_DIR (default
 # target/lever-runs/<plm>) receives the prefixes, which are not kept. Environment: CPNER_PLM (default
 # bert-base-cased), TARGET (default politics), SEED (default 42), LEVERS (default all below), RECIPE
 # (the shipped recipe's options, e.g. "--head-layers 4"). Run from the repository root.
 set -euo pipefail
-data=${1:?usage: recipe-levers.sh CROSSNER_DIR [REPORT_DIR] [WORK_DIR]}
+data=${1:?usage: recipe-levers.sh CROSSNER_DIR [REPORT_ROOT] [WORK_DIR]}
 export CPNER_PLM=${CPNER_PLM:-bert-base-cased}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-reports=${2:-prefixes/$CPNER_PLM/levers}
-work=${3:-target/lever-runs/$CPNER_PLM}
 target=${TARGET:-politics}
 seed=${SEED:-42}
+report_root=${2:-prefixes/$CPNER_PLM/levers}
+reports=$report_root/seed-$seed
+work=${3:-target/lever-runs/$CPNER_PLM}/seed-$seed
 read -r -a levers <<< "${LEVERS:-no-word-shape prefix-length-5 prefix-length-20 head-lr-x2 prefix-lr-x2 epochs-30}"
 read -r -a recipe <<< "${RECIPE:-}"
 
@@ -46,4 +47,4 @@ for lever in "${levers[@]}"; do
   mv "$work/$name.json.part" "$reports/$name.json" # a run counts as done only when it finished
   echo "$name: $(tail -n 1 "$reports/$name.json")"
 done
-python3 "$root/ops/scripts/levers-table.py" "$reports" "prefixes/$CPNER_PLM/manifest.json" "$target" "$seed"
+python3 "$root/ops/scripts/levers-table.py" "$report_root" "prefixes/$CPNER_PLM/manifest.json" "$target"

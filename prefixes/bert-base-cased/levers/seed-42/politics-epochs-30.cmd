@@ -1,0 +1,1 @@
+CPNER_PLM=bert-base-cased cpner train --domain politics --train ../shared/data/crossner/politics/train.txt --dev ../shared/data/crossner/politics/dev.txt --seed 42 --out target/lever-runs/bert-base-cased/politics-epochs-30 --epochs 30 --patience 10 --head-layers 4

@@ -1,0 +1,1 @@
+CPNER_PLM=bert-base-cased cpner train --domain politics --train ../shared/data/crossner/politics/train.txt --dev ../shared/data/crossner/politics/dev.txt --seed 42 --out target/lever-runs/bert-base-cased/politics-prefix-lr-x2 --epochs 20 --patience 5 --prefix-lr 1e-3 --head-layers 4
