@@ -1,0 +1,1 @@
+CPNER_PLM=bert-base-cased cpner train --domain politics --train ../shared/data/crossner/politics/train.txt --dev ../shared/data/crossner/politics/dev.txt --seed 44 --out target/lever-runs/bert-base-cased/seed-44/politics-prefix-length-20 --epochs 20 --patience 5 --prefix-length 20 --head-layers 4
