@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>ONNX Runtime's Java binding releases its native environment from a JVM shutdown hook of its own.
  * Shutdown hooks run concurrently with one another and with the threads still working, so a SIGTERM,
- * Ctrl-C or {@code System.exit} that arrives during a forward pass (the processor's own hook waits for
- * its stream threads to finish theirs) freed the environment under that pass, and the JVM died with
- * SIGSEGV in {@code libonnxruntime.so} instead of shutting down (onnxruntime issue 31352). The native
+ * Ctrl-C or {@code System.exit} that arrives while a thread is encoding (a {@code cpner eval} on its
+ * main thread, say) freed the environment under that thread's passes, and the JVM died with SIGSEGV
+ * in {@code libonnxruntime.so} instead of shutting down (onnxruntime issue 31352). The native
  * environment is reference-counted: one more reference, taken here and never given back, turns the
  * binding's release into a decrement, and the operating system reclaims the environment with the
  * process. Every ONNX Runtime session of the project takes its environment from {@link #get()}.

@@ -151,7 +151,6 @@ public enum Fault {
     }
   };
 
-  /** The {@code q}-quantile of sorted values, or -1 for none. */
   /**
    * Publishes the prefix update, restarts p1 on the defaults and waits until the {@code sent}
    * documents of before the fault have their results, noting how soon the new instance was ready and
@@ -167,6 +166,7 @@ public enum Fault {
     run.awaitResults((int) sent);
   }
 
+  /** The {@code q}-quantile of sorted values, or -1 for none. */
   private static long quantile(List<Long> sorted, double q) {
     return sorted.isEmpty() ? -1 : sorted.get(Math.min(sorted.size() - 1, Math.max(0, (int) Math.ceil(q * sorted.size()) - 1)));
   }
