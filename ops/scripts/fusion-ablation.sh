@@ -5,7 +5,10 @@
 # share 0) and a share of the sources learned from 0 instead of CP-NER's fixed half. Every run starts from the same committed prefixes: the sources are the shipped
 # conll2003 and the four other targets' shipped prefixes, the warm start is the target's shipped
 # prefix, so the runs of one target differ only by the fusion mode and the seed of the fine-tune
-# (not by retrained sources), and the sweep needs nothing but the repository.
+# (not by retrained sources), and the sweep needs nothing but the repository. The prefixes are read
+# as of commit SOURCES_REV (default b4f6236, the commit that shipped them and with which the sweep
+# began), extracted by git archive into WORK_DIR, so a prefix shipped later (a retrained conll2003)
+# does not change the sources of the runs still to come.
 #
 #   ops/scripts/fusion-ablation.sh ../shared/data/crossner [REPORT_DIR] [WORK_DIR]
 #
@@ -19,9 +22,17 @@ set -euo pipefail
 data=${1:?usage: fusion-ablation.sh CROSSNER_DIR [REPORT_DIR] [WORK_DIR]}
 export CPNER_PLM=${CPNER_PLM:-bert-base-cased}
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-prefixes="prefixes/$CPNER_PLM" # run from the repository root, as train-prefixes.sh
-reports=${2:-$prefixes/ablation}
+shipped="prefixes/$CPNER_PLM" # run from the repository root, as train-prefixes.sh
+reports=${2:-$shipped/ablation}
 work=${3:-target/ablation-runs/$CPNER_PLM}
+rev=${SOURCES_REV:-b4f6236}
+prefixes="$work/sources-$rev/$shipped"
+extract="git archive $rev $shipped | tar -x -C $work/sources-$rev"
+if [[ ! -d $work/sources-$rev ]]; then # whole or not at all
+  rm -rf "$work/sources-$rev.part" && mkdir -p "$work/sources-$rev.part"
+  git -C "$root" archive "$rev" "$shipped" | tar -x -C "$work/sources-$rev.part"
+  mv "$work/sources-$rev.part" "$work/sources-$rev"
+fi
 cpner="$root/ops/bin/cpner"
 read -r -a seeds <<< "${SEEDS:-42 43 44}"
 read -r -a targets <<< "${TARGETS:-politics science music literature ai}"
@@ -54,11 +65,11 @@ for t in "${targets[@]}"; do
       args=(fuse --target "$t" --sources "$sources" --prefixes "$prefixes" --warmup "$prefixes/$t"
         --train "$data/$t/train.txt" --dev "$data/$t/dev.txt" --seed "$seed" --out "$work/$name" --version 2
         "${options[@]}" "${recipe[@]}")
-      echo "CPNER_PLM=$CPNER_PLM cpner ${args[*]}" > "$reports/$name.cmd"
+      echo "mkdir -p $work/sources-$rev && $extract && CPNER_PLM=$CPNER_PLM cpner ${args[*]}" > "$reports/$name.cmd"
       "$cpner" "${args[@]}" > "$work/$name.json.part" 2> "$work/$name.log"
       mv "$work/$name.json.part" "$reports/$name.json" # a run counts as done only when it finished
       echo "$name: $(tail -n 1 "$reports/$name.json")"
     done
   done
 done
-python3 "$root/ops/scripts/ablation-table.py" "$reports" "$prefixes/manifest.json" "${targets[@]}"
+python3 "$root/ops/scripts/ablation-table.py" "$reports" "$shipped/manifest.json" "${targets[@]}"
