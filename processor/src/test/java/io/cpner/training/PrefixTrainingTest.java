@@ -2,7 +2,6 @@ package io.cpner.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -57,9 +56,13 @@ class PrefixTrainingTest {
     DomainPrefix a = new PrefixTraining(plm, tiny(1, 7), ProgressBar.silent()).trainAlone("people", 1, data, List.of()).prefix();
     DomainPrefix b = new PrefixTraining(plm, tiny(1, 7), ProgressBar.silent()).trainAlone("people", 1, data, List.of()).prefix();
     DomainPrefix c = new PrefixTraining(plm, tiny(1, 8), ProgressBar.silent()).trainAlone("people", 1, data, List.of()).prefix();
-    assertArrayEquals(DomainPrefix.copyOf(a.key(3)), DomainPrefix.copyOf(b.key(3)));
-    assertArrayEquals(DomainPrefix.copyOf(a.headWeight()), DomainPrefix.copyOf(b.headWeight()));
-    assertFalse(java.util.Arrays.equals(DomainPrefix.copyOf(a.key(3)), DomainPrefix.copyOf(c.key(3))));
+    // the same up to float rounding: libtorch's CPU kernels may sum in an order that depends on
+    // the buffers' alignment, so bit equality is not promised (seen to fail once, not reproduced);
+    // another seed moves the values by orders of magnitude more
+    float[] keyA = DomainPrefix.copyOf(a.key(3));
+    assertArrayEquals(keyA, DomainPrefix.copyOf(b.key(3)), 1e-5f);
+    assertArrayEquals(DomainPrefix.copyOf(a.headWeight()), DomainPrefix.copyOf(b.headWeight()), 1e-5f);
+    assertTrue(maxAbsDifference(keyA, DomainPrefix.copyOf(c.key(3))) > 1e-3, "another seed gave the same prefix");
   }
 
   @Test
@@ -98,6 +101,14 @@ class PrefixTrainingTest {
     }
     assertEquals(source.headBias().get(srcPerson), init.bias()[1], 0f);
     assertEquals(0f, init.bias()[3], 0f, "B-robot is not in the source: random weights, zero bias");
+  }
+
+  private static double maxAbsDifference(float[] a, float[] b) {
+    double max = 0;
+    for (int i = 0; i < a.length; i++) {
+      max = Math.max(max, Math.abs(a[i] - b[i]));
+    }
+    return max;
   }
 
   static String weightsHash(Plm plm) {
