@@ -3,6 +3,7 @@ package io.cpner.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cpner.FloatArrays;
 import io.cpner.SharedPlm;
 import io.cpner.TestPrefixes;
 import io.cpner.inference.text.WordSplitter;
@@ -66,7 +67,7 @@ class EncoderBackendParityTest {
     float[] actual = backends.ortFp32().hiddenAt(rows, rowPrefixes, positions);
     // then every hidden state agrees to float32 accumulation error
     assertEquals(expected.length, actual.length);
-    assertEquals(0, HiddenStates.maxAbsDiff(expected, actual), 2e-4);
+    assertEquals(0, FloatArrays.maxAbsDiff(expected, actual), 2e-4);
     // and int8 linear layers stay close in direction (per word cosine)
     float[] int8 = backends.ortInt8().hiddenAt(rows, rowPrefixes, positions);
     assertTrue(HiddenStates.minCosine(expected, int8, plm.config().hidden()) > 0.97, "int8 cosine " + HiddenStates.minCosine(expected, int8, plm.config().hidden()));
@@ -87,7 +88,7 @@ class EncoderBackendParityTest {
     float[] batched = backends.ortInt8().hiddenAt(batch, Collections.nCopies(batch.size(), prefix), inBatch);
     // then its hidden states are the same up to float rounding: each token is quantized on its own,
     // so a document's entities do not depend on what it is batched with
-    assertEquals(0, HiddenStates.maxAbsDiff(alone, batched), 1e-4);
+    assertEquals(0, FloatArrays.maxAbsDiff(alone, batched), 1e-4);
   }
 
   @Test
@@ -107,15 +108,15 @@ class EncoderBackendParityTest {
     float[] expected = backends.torch().hiddenAt(rows, rowPrefixes, positions, mix);
     float[] actual = backends.ortFp32().hiddenAt(rows, rowPrefixes, positions, mix);
     // then they agree, and the mix is not the last layer alone
-    assertEquals(0, HiddenStates.maxAbsDiff(expected, actual), 5e-4);
+    assertEquals(0, FloatArrays.maxAbsDiff(expected, actual), 5e-4);
     float[] last = backends.ortFp32().hiddenAt(rows, rowPrefixes, positions);
-    assertTrue(HiddenStates.maxAbsDiff(last, actual) > 0.1);
+    assertTrue(FloatArrays.maxAbsDiff(last, actual) > 0.1);
     // and weights (0, 0, 0, 1) are exactly the last layer
     float[] lastOnly = new float[positions.length * k];
     for (int p = 0; p < positions.length; p++) {
       lastOnly[p * k + k - 1] = 1f;
     }
-    assertEquals(0, HiddenStates.maxAbsDiff(last, backends.ortFp32().hiddenAt(rows, rowPrefixes, positions, lastOnly)), 0);
+    assertEquals(0, FloatArrays.maxAbsDiff(last, backends.ortFp32().hiddenAt(rows, rowPrefixes, positions, lastOnly)), 0);
   }
 
   @Test

@@ -2,8 +2,8 @@ package io.cpner.inference;
 
 import java.util.ArrayList;
 import java.util.List;
-
-/** Comparisons of hidden states between encoders, and the positions that ask an encoder for all of them. */
+/** Cosines between encoders' hidden states, and the positions that ask an encoder for all of them. */
+/** Comparisons of hidden states between encoders (cosines; the largest difference is {@link io.cpner.FloatArrays#maxAbsDiff}), and the positions that ask an encoder for all of them. */
 final class HiddenStates {
   private HiddenStates() {}
 
@@ -17,17 +17,6 @@ final class HiddenStates {
       }
     }
     return out.stream().mapToLong(Long::longValue).toArray();
-  }
-
-  static double maxAbsDiff(float[] a, float[] b) {
-    if (a.length != b.length) {
-      throw new AssertionError("expected " + a.length + " values, found " + b.length);
-    }
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
   }
 
   /** The smallest cosine between corresponding {@code width}-wide vectors of {@code a} and {@code b}. */

@@ -3,6 +3,7 @@ package io.cpner.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cpner.FloatArrays;
 import io.cpner.ParitySentences;
 import io.cpner.SharedPlm;
 import io.cpner.model.Plm;
@@ -86,8 +87,8 @@ class TensorFlowParityTest {
   void shouldMatchTensorFlowInOnePaddedBatchOnBothBackends() {
     long[] positions = HiddenStates.allPositions(rows);
     List<DomainPrefix> none = Collections.nCopies(rows.size(), null);
-    assertEquals(0, HiddenStates.maxAbsDiff(reference, backends.torch().hiddenAt(rows, none, positions)), TOLERANCE, "pytorch");
-    assertEquals(0, HiddenStates.maxAbsDiff(reference, backends.ortFp32().hiddenAt(rows, none, positions)), ORT_FP32_TOLERANCE,
+    assertEquals(0, FloatArrays.maxAbsDiff(reference, backends.torch().hiddenAt(rows, none, positions)), TOLERANCE, "pytorch");
+    assertEquals(0, FloatArrays.maxAbsDiff(reference, backends.ortFp32().hiddenAt(rows, none, positions)), ORT_FP32_TOLERANCE,
         "onnxruntime fp32");
   }
 
@@ -116,7 +117,7 @@ class TensorFlowParityTest {
       long[] row = rows.get(i);
       float[] ours = encoder.hiddenAt(List.of(row), Arrays.asList((DomainPrefix) null), HiddenStates.allPositions(List.of(row)));
       float[] expected = Arrays.copyOfRange(reference, at, at + row.length * hidden);
-      assertEquals(0, HiddenStates.maxAbsDiff(expected, ours), tolerance, ParitySentences.ALL.get(i));
+      assertEquals(0, FloatArrays.maxAbsDiff(expected, ours), tolerance, ParitySentences.ALL.get(i));
       at += row.length * hidden;
     }
   }

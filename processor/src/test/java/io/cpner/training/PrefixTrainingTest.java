@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import io.cpner.FloatArrays;
 import io.cpner.SharedPlm;
 import io.cpner.model.Plm;
 import io.cpner.model.Sha256;
@@ -62,7 +63,7 @@ class PrefixTrainingTest {
     float[] keyA = DomainPrefix.copyOf(a.key(3));
     assertArrayEquals(keyA, DomainPrefix.copyOf(b.key(3)), 1e-5f);
     assertArrayEquals(DomainPrefix.copyOf(a.headWeight()), DomainPrefix.copyOf(b.headWeight()), 1e-5f);
-    assertTrue(maxAbsDifference(keyA, DomainPrefix.copyOf(c.key(3))) > 1e-3, "another seed gave the same prefix");
+    assertTrue(FloatArrays.maxAbsDiff(keyA, DomainPrefix.copyOf(c.key(3))) > 1e-3, "another seed gave the same prefix");
   }
 
   @Test
@@ -101,14 +102,6 @@ class PrefixTrainingTest {
     }
     assertEquals(source.headBias().get(srcPerson), init.bias()[1], 0f);
     assertEquals(0f, init.bias()[3], 0f, "B-robot is not in the source: random weights, zero bias");
-  }
-
-  private static double maxAbsDifference(float[] a, float[] b) {
-    double max = 0;
-    for (int i = 0; i < a.length; i++) {
-      max = Math.max(max, Math.abs(a[i] - b[i]));
-    }
-    return max;
   }
 
   static String weightsHash(Plm plm) {
